@@ -1,0 +1,31 @@
+using Tracer.Demos;
+
+// Usage: Tracer.Demos NAME [--fixed] [--wait-for-enter]   (normally started by `dotnet-tracer demo NAME`)
+// --wait-for-enter: print "ready" and wait for a line on stdin first, so a tracer can attach before the bug happens.
+if (args.Length == 0 || args[0] is "-h" or "--help" or "list")
+{
+    Console.WriteLine("usage: Tracer.Demos NAME [--fixed] [--wait-for-enter]");
+    foreach (DemoInfo d in DemoCatalog.All)
+    {
+        Console.WriteLine($"  {d.Name,-24} {d.Topic}: {d.Description}");
+    }
+
+    return args.Length == 0 ? 2 : 0;
+}
+
+DemoInfo? demo = DemoCatalog.Find(args[0]);
+if (demo is null)
+{
+    Console.Error.WriteLine($"unknown demo '{args[0]}'");
+    return 2;
+}
+
+bool fixedVariant = args.Skip(1).Any(a => a == "--fixed");
+Console.WriteLine($"[{demo.Name}] {(fixedVariant ? "fixed" : "buggy")} variant, pid {Environment.ProcessId}");
+if (args.Skip(1).Any(a => a == "--wait-for-enter"))
+{
+    Console.WriteLine("ready: press Enter to start");
+    Console.ReadLine();
+}
+
+return demo.Run(fixedVariant);

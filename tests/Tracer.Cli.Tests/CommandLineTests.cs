@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Tracer.Cli;
+using Tracer.Cli.Commands;
+
+namespace Tracer.Cli.Tests;
+
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("30s", 30_000)]
+    [InlineData("500ms", 500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1h", 3_600_000)]
+    [InlineData("1.5s", 1_500)]
+    [InlineData("7", 7_000)]
+    public void Durations_parse(string text, double expectedMs)
+    {
+        Assert.True(CommonOptions.TryParseDuration(text, out TimeSpan value));
+        Assert.Equal(expectedMs, value.TotalMilliseconds);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("soon")]
+    [InlineData("-5s")]
+    [InlineData("1e400s")]
+    public void Bad_durations_are_rejected(string text) => Assert.False(CommonOptions.TryParseDuration(text, out _));
+
+    [Fact]
+    public async Task Help_lists_every_command()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = await CommandLineBuilder.InvokeAsync(CommandLineBuilder.Create(), ["--help"], stdout, stderr);
+        Assert.Equal(0, exit);
+        foreach (string command in new[] { "ps", "collect", "run", "report", "demo" })
+        {
+            Assert.Contains($"  {command}", stdout.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_duration_is_one_line_and_exit_2()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = await CommandLineBuilder.InvokeAsync(CommandLineBuilder.Create(), ["collect", "-p", "1", "--duration", "soon"], stdout, stderr);
+        Assert.Equal(ExitCodes.UsageError, exit);
+        Assert.Contains("'soon' is not a duration", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Demo_list_names_the_dining_philosophers()
+    {
+        var stdout = new StringWriter();
+        int exit = await CommandLineBuilder.InvokeAsync(CommandLineBuilder.Create(), ["demo", "list"], stdout, new StringWriter());
+        Assert.Equal(0, exit);
+        Assert.Contains("dining-philosophers", stdout.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Tracer.Engine.Analysis;
+
+namespace Tracer.Cli.Commands;
+
+/// <summary>Options shared by several commands, and their parsers.</summary>
+internal static class CommonOptions
+{
+    public static Option<ReportFormat> Format() => new("--format", "-f")
+    {
+        Description = "Report format: text (for people) or json (for machines, see docs/report-schema.md).",
+        DefaultValueFactory = _ => ReportFormat.Text,
+    };
+
+    public static Option<IReadOnlySet<string>> FailOn() => Kinds("--fail-on",
+        "Exit with code 1 when a finding of these kinds is found (comma-separated: " + string.Join(",", FindingKinds.All) + ", or any).");
+
+    public static Option<IReadOnlySet<string>> StopOn() => Kinds("--stop-on",
+        "Stop tracing as soon as a finding of these kinds appears (e.g. deadlock).");
+
+    public static Option<TimeSpan> HangAfter() => new("--hang-after")
+    {
+        Description = "A thread blocked this long without progress is reported as a hang (e.g. 2s, 500ms).",
+        DefaultValueFactory = _ => TimeSpan.FromSeconds(2),
+        CustomParser = r => ParseDuration(r) ?? TimeSpan.FromSeconds(2),
+    };
+
+    public static Option<TimeSpan?> Duration() => new("--duration")
+    {
+        Description = "Stop tracing after this long (e.g. 30s, 2m, 500ms). Default: until the target exits or Ctrl+C.",
+        CustomParser = ParseDuration,
+    };
+
+    public static Option<string?> Output() => new("--output", "-o")
+    {
+        Description = "Where to write the .nettrace (default: NAME_PID_yyyyMMdd_HHmmss.nettrace here). Thread names go to FILE.meta.json.",
+    };
+
+    public static Option<bool> NoTui() => new("--no-tui")
+    {
+        Description = "Print live progress to stderr and the report to stdout instead of the terminal UI.",
+    };
+
+    public static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        if (TryParseDuration(text, out TimeSpan value) && value > TimeSpan.Zero)
+        {
+            return value;
+        }
+
+        result.AddError($"'{text}' is not a duration (examples: 30s, 2m, 500ms, 1h)");
+        return null;
+    }
+
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        (string suffix, double scale)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
+        foreach ((string suffix, double scale) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double n)
+                && double.IsFinite(n) && n >= 0 && n * scale < TimeSpan.MaxValue.TotalMilliseconds)
+            {
+                value = TimeSpan.FromMilliseconds(n * scale);
+                return true;
+            }
+        }
+
+        // A bare number means seconds.
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) && seconds >= 0 && seconds < 1e9)
+        {
+            value = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static Option<IReadOnlySet<string>> Kinds(string name, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => new HashSet<string>(),
+        CustomParser = result =>
+        {
+            var kinds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string part in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                string kind = part.ToLowerInvariant();
+                if (kind == "any")
+                {
+                    kinds.UnionWith(FindingKinds.All);
+                }
+                else if (FindingKinds.All.Contains(kind))
+                {
+                    kinds.Add(kind);
+                }
+                else
+                {
+                    result.AddError($"unknown finding kind '{part}' for {name} (known: {string.Join(", ", FindingKinds.All)}, any)");
+                }
+            }
+
+            return kinds;
+        },
+    };
+}
+
+/// <summary>Report output formats.</summary>
+internal enum ReportFormat
+{
+    Text,
+    Json,
+}

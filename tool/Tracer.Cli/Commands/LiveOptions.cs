@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Tracer.Cli.Tracing;
+using Tracer.Engine.Analysis;
+
+namespace Tracer.Cli.Commands;
+
+/// <summary>The options collect, run and demo share, added to a command and read back as <see cref="LiveSettings"/>.</summary>
+internal sealed class LiveOptions
+{
+    private readonly Option<string?> _output = CommonOptions.Output();
+    private readonly Option<TimeSpan?> _duration = CommonOptions.Duration();
+    private readonly Option<bool> _noTui = CommonOptions.NoTui();
+    private readonly Option<ReportFormat> _format = CommonOptions.Format();
+    private readonly Option<IReadOnlySet<string>> _stopOn = CommonOptions.StopOn();
+    private readonly Option<IReadOnlySet<string>> _failOn = CommonOptions.FailOn();
+    private readonly Option<TimeSpan> _hangAfter = CommonOptions.HangAfter();
+
+    public static LiveOptions AddTo(Command command)
+    {
+        var options = new LiveOptions();
+        command.Options.Add(options._output);
+        command.Options.Add(options._duration);
+        command.Options.Add(options._noTui);
+        command.Options.Add(options._format);
+        command.Options.Add(options._stopOn);
+        command.Options.Add(options._failOn);
+        command.Options.Add(options._hangAfter);
+        return options;
+    }
+
+    public LiveSettings Read(ParseResult parse) => new()
+    {
+        OutputPath = parse.GetValue(_output),
+        Duration = parse.GetValue(_duration),
+        NoTui = parse.GetValue(_noTui),
+        Format = parse.GetValue(_format),
+        StopOn = parse.GetValue(_stopOn) ?? new HashSet<string>(),
+        FailOn = parse.GetValue(_failOn) ?? new HashSet<string>(),
+        Analysis = new AnalysisOptions { HangAfter = parse.GetValue(_hangAfter) },
+    };
+
+    /// <summary>True when the user gave the option explicitly (so a demo's default does not override it).</summary>
+    public bool HasStopOn(ParseResult parse) => parse.GetResult(_stopOn) is { Implicit: false };
+
+    public bool HasDuration(ParseResult parse) => parse.GetResult(_duration) is { Implicit: false };
+}

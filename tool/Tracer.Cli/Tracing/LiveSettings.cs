@@ -1,0 +1,16 @@
+using Tracer.Cli.Commands;
+using Tracer.Engine.Analysis;
+
+namespace Tracer.Cli.Tracing;
+
+/// <summary>What collect, run and demo share: when to stop, what to print, when to fail.</summary>
+internal sealed record LiveSettings
+{
+    public string? OutputPath { get; init; }
+    public TimeSpan? Duration { get; init; }
+    public IReadOnlySet<string> StopOn { get; init; } = new HashSet<string>();
+    public IReadOnlySet<string> FailOn { get; init; } = new HashSet<string>();
+    public ReportFormat Format { get; init; } = ReportFormat.Text;
+    public bool NoTui { get; init; }
+    public AnalysisOptions Analysis { get; init; } = new();
+}

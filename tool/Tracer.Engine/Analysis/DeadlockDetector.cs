@@ -1,0 +1,132 @@
+using Tracer.Engine.Events;
+
+namespace Tracer.Engine.Analysis;
+
+/// <summary>
+/// Finds wait-for cycles over contended locks the moment the last edge appears.
+/// <para>
+/// Each waiting thread has one outgoing edge: thread → owner of the lock it waits for. The runtime names the owner
+/// in ContentionStart (.NET 8+, an OS thread id); a waiter that gets the lock becomes its owner. Ownership is "last
+/// known", so a cycle built on a stale owner is possible in principle; a real deadlock never makes progress, so a
+/// cycle is withdrawn as soon as any thread in it gets its lock.
+/// </para>
+/// </summary>
+public sealed class DeadlockDetector : IDetector
+{
+    private readonly Dictionary<int, Wait> _waiting = new();
+    private readonly Dictionary<ulong, int> _owners = new();
+    private readonly Dictionary<ulong, ulong> _lockObjects = new();
+    private readonly Dictionary<string, int[]> _reported = new();
+
+    public void OnEvent(in TraceRecord e, IFindingSink sink)
+    {
+        switch (e.Kind)
+        {
+            case TraceEventKind.ContentionStart:
+                _waiting[e.ThreadId] = new Wait(e.LockId, e.TimeMs, e.StackId, e.ProcessId);
+                _lockObjects[e.LockId] = e.ObjectId;
+                if (e.OwnerThreadId != 0)
+                {
+                    _owners[e.LockId] = e.OwnerThreadId;
+                }
+
+                FindCycleFrom(e.ThreadId, sink);
+                break;
+
+            case TraceEventKind.ContentionStop:
+                if (_waiting.Remove(e.ThreadId, out Wait done))
+                {
+                    _owners[done.LockId] = e.ThreadId;
+                }
+
+                RetractCyclesWith(e.ThreadId, sink);
+                break;
+
+            case TraceEventKind.ThreadExited:
+                _waiting.Remove(e.ThreadId);
+                RetractCyclesWith(e.ThreadId, sink);
+                break;
+        }
+    }
+
+    public void Complete(double endMs, IFindingSink sink)
+    {
+        // Cycles are reported when they close; nothing is left to decide at the end.
+    }
+
+    private void FindCycleFrom(int start, IFindingSink sink)
+    {
+        // Each thread has at most one outgoing edge, so the walk is a path; a repeat is a cycle.
+        var order = new List<int>();
+        var position = new Dictionary<int, int>();
+        int current = start;
+        while (true)
+        {
+            if (position.TryGetValue(current, out int first))
+            {
+                Report(order.GetRange(first, order.Count - first), sink);
+                return;
+            }
+
+            if (!_waiting.TryGetValue(current, out Wait wait) || !_owners.TryGetValue(wait.LockId, out int owner) || owner == current)
+            {
+                return;
+            }
+
+            position[current] = order.Count;
+            order.Add(current);
+            current = owner;
+        }
+    }
+
+    private void Report(List<int> cycle, IFindingSink sink)
+    {
+        // Start the cycle at its smallest thread id so that the same cycle always reads the same way.
+        int rotate = cycle.IndexOf(cycle.Min());
+        int[] threads = [.. cycle.Skip(rotate), .. cycle.Take(rotate)];
+        string key = "deadlock:" + string.Join(",", threads.Order());
+        if (_reported.ContainsKey(key))
+        {
+            return;
+        }
+
+        _reported[key] = threads;
+        var members = new List<FindingThread>(threads.Length);
+        var locks = new List<FindingLock>(threads.Length);
+        for (int i = 0; i < threads.Length; i++)
+        {
+            Wait wait = _waiting[threads[i]];
+            int holder = threads[(i + 1) % threads.Length];
+            members.Add(new FindingThread(threads[i], "waits", wait.LockId, holder, wait.StackId, wait.SinceMs, wait.ProcessId));
+            locks.Add(new FindingLock(wait.LockId, _lockObjects.GetValueOrDefault(wait.LockId), holder));
+        }
+
+        // The cycle closed when its last wait began: independent of the order events from different threads arrive in.
+        double closedMs = members.Max(m => m.SinceMs);
+        sink.Report(new Finding
+        {
+            Kind = FindingKinds.Deadlock,
+            Severity = Severity.Critical,
+            Summary = $"{threads.Length} threads wait for each other in a cycle over {threads.Length} locks",
+            TimeMs = closedMs,
+            Key = key,
+            Threads = members,
+            Locks = locks,
+            Metrics = new Dictionary<string, double> { ["threads"] = threads.Length, ["closedAtMs"] = closedMs },
+        });
+    }
+
+    private void RetractCyclesWith(int threadId, IFindingSink sink)
+    {
+        foreach ((string key, int[] threads) in _reported.ToArray())
+        {
+            if (Array.IndexOf(threads, threadId) >= 0)
+            {
+                _reported.Remove(key);
+                sink.Retract(key);
+            }
+        }
+    }
+
+    private readonly record struct Wait(ulong LockId, double SinceMs, int StackId, int ProcessId);
+}

@@ -1,0 +1,10 @@
+namespace Tracer.Engine.Analysis;
+
+/// <summary>The detectors every analysis runs, in report order.</summary>
+public static class DetectorCatalog
+{
+    public static IReadOnlyList<IDetector> Create(AnalysisOptions options) =>
+    [
+        new DeadlockDetector(),
+    ];
+}

@@ -1,0 +1,15 @@
+namespace Tracer.Engine.Analysis;
+
+/// <summary>The stable <c>findings[].kind</c> values of the JSON report.</summary>
+public static class FindingKinds
+{
+    public const string Deadlock = "deadlock";
+    public const string PotentialDeadlock = "potential-deadlock";
+    public const string Race = "race";
+    public const string Starvation = "starvation";
+    public const string Convoy = "convoy";
+    public const string Hang = "hang";
+    public const string LongWait = "long-wait";
+
+    public static readonly IReadOnlyList<string> All = [Deadlock, PotentialDeadlock, Race, Starvation, Convoy, Hang, LongWait];
+}

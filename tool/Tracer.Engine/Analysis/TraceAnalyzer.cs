@@ -1,0 +1,45 @@
+using Tracer.Engine.Events;
+using Tracer.Engine.Model;
+
+namespace Tracer.Engine.Analysis;
+
+/// <summary>The model plus the detectors: the one path every event takes, live or replayed.</summary>
+public sealed class TraceAnalyzer
+{
+    private readonly IReadOnlyList<IDetector> _detectors;
+    private bool _completed;
+
+    public TraceAnalyzer(AnalysisOptions? options = null, IEnumerable<IDetector>? detectors = null)
+    {
+        Options = options ?? new AnalysisOptions();
+        _detectors = detectors?.ToList() ?? DetectorCatalog.Create(Options);
+    }
+
+    public AnalysisOptions Options { get; }
+    public TraceModel Model { get; } = new();
+    public FindingSet Findings { get; } = new();
+
+    public void OnEvent(in TraceRecord e)
+    {
+        Model.Apply(e);
+        foreach (IDetector detector in _detectors)
+        {
+            detector.OnEvent(e, Findings);
+        }
+    }
+
+    /// <summary>Ends the analysis at the trace's last timestamp (idempotent).</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        foreach (IDetector detector in _detectors)
+        {
+            detector.Complete(Model.EndMs, Findings);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using Tracer.Engine.Analysis;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>How a live session runs and when it stops.</summary>
+public sealed record LiveTraceOptions
+{
+    public required string OutputPath { get; init; }
+    /// <summary>Stop after this long (null: until the target exits or the user interrupts).</summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>Stop as soon as a finding of one of these kinds appears.</summary>
+    public IReadOnlySet<string> StopOn { get; init; } = new HashSet<string>();
+    public AnalysisOptions Analysis { get; init; } = new();
+    /// <summary>EventPipe's in-process buffer; events are dropped (and counted) when it fills.</summary>
+    public int BufferMegabytes { get; init; } = 256;
+    /// <summary>How long a call to the target may take before the tool gives up on it.</summary>
+    public TimeSpan IpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

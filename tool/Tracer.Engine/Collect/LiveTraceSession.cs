@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using Microsoft.Diagnostics.NETCore.Client;
+using Tracer.Engine.Analysis;
+using Tracer.Engine.Decoding;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>
+/// One EventPipe session on one process: the stream is written to the .nettrace file and decoded by the same read,
+/// on a dedicated thread, into the analyzer. Stops on duration, interrupt, target exit or a finding, and always
+/// finalizes the file (the runtime's stop message makes it write its rundown and end-of-stream marker).
+/// </summary>
+public sealed class LiveTraceSession : IDisposable
+{
+    private readonly DiagnosticsClient _client;
+    private readonly LiveTraceOptions _options;
+    private readonly Stopwatch _clock = new();
+    private readonly TaskCompletionSource _decoderDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _findingStop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private EventPipeSession? _session;
+    private FileStream? _file;
+    private StreamPump? _pump;
+    private EventPipeDecoder? _decoder;
+
+    public LiveTraceSession(DiagnosticsClient client, int processId, LiveTraceOptions options)
+    {
+        _client = client;
+        _options = options;
+        ProcessId = processId;
+        Analyzer = new TraceAnalyzer(options.Analysis);
+        Analyzer.Findings.Found += OnFound;
+    }
+
+    public int ProcessId { get; }
+    public TraceAnalyzer Analyzer { get; }
+    public TimeSpan Elapsed => _clock.Elapsed;
+    public long BytesWritten => _pump?.BytesWritten ?? 0;
+    /// <summary>Read from other threads for progress only (a torn read is harmless).</summary>
+    public long Events => Analyzer.Model.TotalEvents;
+    public string OutputPath => _options.OutputPath;
+    /// <summary>Completes when the decoder has read the whole stream.</summary>
+    public Task Completion => _decoderDone.Task;
+
+    /// <summary>Opens the output, starts the session and the decoder thread. The target keeps running (or stays suspended, for run).</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        _file = OutputFiles.CreatePrivate(_options.OutputPath);
+        var providers = new List<EventPipeProvider>
+        {
+            new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords),
+        };
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.IpcTimeout);
+        try
+        {
+            _session = await _client.StartEventPipeSessionAsync(providers, requestRundown: true, _options.BufferMegabytes, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TracerUserException($"process {ProcessId} did not answer the request to start tracing within {_options.IpcTimeout.TotalSeconds:0} s");
+        }
+        catch (ServerNotAvailableException ex)
+        {
+            throw new TracerUserException($"process {ProcessId} is gone or closed its diagnostic port ({ex.Message})");
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new TracerUserException($"cannot open the diagnostic port of process {ProcessId}: {ex.Message}");
+        }
+
+        _clock.Start();
+        _pump = new StreamPump(_session.EventStream, _file);
+        _pump.Start();
+        var thread = new Thread(Decode) { IsBackground = true, Name = "tracer-decoder" };
+        thread.Start();
+    }
+
+    /// <summary>Waits for the end: target exit, duration, interrupt (graceful) or force (immediate). Returns why it ended.</summary>
+    public async Task<StopReason> RunAsync(CancellationToken interrupt, CancellationToken force)
+    {
+        Task duration = _options.Duration is TimeSpan d ? Task.Delay(d, force) : Task.Delay(Timeout.Infinite, force);
+        Task interrupted = Task.Delay(Timeout.Infinite, interrupt);
+        Task first = await Task.WhenAny(_decoderDone.Task, duration, interrupted, _findingStop.Task).ConfigureAwait(false);
+        StopReason reason =
+            first == _decoderDone.Task ? StopReason.TargetExited
+            : first == _findingStop.Task ? StopReason.Finding
+            : first == duration && !force.IsCancellationRequested ? StopReason.Duration
+            : StopReason.Interrupted;
+
+        if (reason != StopReason.TargetExited && !await StopAsync(force).ConfigureAwait(false))
+        {
+            reason = StopReason.Forced;
+        }
+
+        return reason;
+    }
+
+    /// <summary>Writes the sidecar with thread names and process facts known now (call after RunAsync).</summary>
+    public void SaveMetadata() => TraceMetadata.From(Analyzer.Model).Save(_options.OutputPath);
+
+    public void Dispose()
+    {
+        _session?.Dispose();
+        _decoder?.Dispose();
+        _pump?.Dispose();
+        _file?.Dispose();
+    }
+
+    /// <summary>Asks the runtime to stop and drains the stream; true when the file ended cleanly.</summary>
+    private async Task<bool> StopAsync(CancellationToken force)
+    {
+        if (_session is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(force);
+            stopTimeout.CancelAfter(_options.IpcTimeout);
+            await _session.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ServerNotAvailableException or IOException or TimeoutException or EndOfStreamException)
+        {
+            // The target is gone or stuck; the stream ends either way.
+        }
+
+        // The decoder must keep draining for Stop to complete (the runtime writes rundown, then ends the stream).
+        Task drained = await Task.WhenAny(_decoderDone.Task, Task.Delay(_options.IpcTimeout * 2, force).ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+        if (drained == _decoderDone.Task)
+        {
+            return true;
+        }
+
+        _decoder?.StopProcessing();
+        _session.Dispose(); // closes the stream so a blocked read returns
+        await Task.WhenAny(_decoderDone.Task, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+        return false;
+    }
+
+    private void Decode()
+    {
+        try
+        {
+            _decoder = new EventPipeDecoder(_pump!.Reader, Analyzer, static (pid, tid) => ProcFs.ThreadName(pid, tid));
+            if (!_decoder.CanDispatchPending)
+            {
+                Analyzer.Model.AddNote("this TraceEvent build cannot dispatch live events early; findings appear at sequence points or when tracing stops");
+            }
+
+            _pump.Starved = _decoder.DispatchPending;
+            _decoder.Process();
+        }
+        catch (Exception ex) when (ex is TraceFormatException or IOException or ObjectDisposedException)
+        {
+            Analyzer.Model.AddNote($"the session ended before any trace data arrived ({ex.Message})");
+            Analyzer.Complete();
+        }
+        finally
+        {
+            RefreshThreadNames();
+            _decoderDone.TrySetResult();
+        }
+    }
+
+    private void OnFound(Finding finding)
+    {
+        // Raised on the decoder thread, which owns the model: safe to update names here.
+        foreach (FindingThread t in finding.Threads)
+        {
+            if (Analyzer.Model.Threads.TryGetValue(t.ThreadId, out Model.ThreadInfo? thread))
+            {
+                thread.Name = ProcFs.ThreadName(ProcessId, t.ThreadId) ?? thread.Name;
+            }
+        }
+
+        if (_options.StopOn.Contains(finding.Kind))
+        {
+            _findingStop.TrySetResult();
+        }
+    }
+
+    private void RefreshThreadNames()
+    {
+        foreach (Model.ThreadInfo thread in Analyzer.Model.Threads.Values)
+        {
+            thread.Name = ProcFs.ThreadName(thread.ProcessId == 0 ? ProcessId : thread.ProcessId, thread.ThreadId) ?? thread.Name;
+        }
+    }
+}

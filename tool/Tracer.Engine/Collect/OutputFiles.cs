@@ -1,0 +1,41 @@
+namespace Tracer.Engine.Collect;
+
+/// <summary>Traces and snapshots can hold secrets (stacks, command lines): they are created owner-only (0600).</summary>
+public static class OutputFiles
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static FileStream CreatePrivate(string path)
+    {
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.Read };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnly;
+            }
+
+            var stream = new FileStream(path, options);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, OwnerOnly); // an existing file keeps its mode otherwise
+            }
+
+            return stream;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new TracerUserException($"cannot write '{path}': {ex.Message}");
+        }
+    }
+
+    /// <summary>The default trace name: NAME_PID_yyyyMMdd_HHmmss.nettrace in the current directory.</summary>
+    public static string DefaultTraceName(string processName, int pid) =>
+        $"{Sanitize(processName)}_{pid}_{DateTime.Now:yyyyMMdd_HHmmss}.nettrace";
+
+    private static string Sanitize(string name)
+    {
+        char[] chars = [.. name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')];
+        return chars.Length == 0 ? "process" : new string(chars);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>Small, failure-tolerant reads from /proc (Linux). Every method returns null when the answer is not available.</summary>
+public static class ProcFs
+{
+    public static bool Exists(int pid) => OperatingSystem.IsLinux() ? Directory.Exists($"/proc/{pid}") : TryGetProcess(pid);
+
+    public static string? Name(int pid) => ReadLine($"/proc/{pid}/comm") ?? ProcessName(pid);
+
+    public static string? CommandLine(int pid)
+    {
+        try
+        {
+            byte[] raw = File.ReadAllBytes($"/proc/{pid}/cmdline");
+            return raw.Length == 0 ? null : Encoding.UTF8.GetString(raw).TrimEnd('\0').Replace('\0', ' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public static string? ThreadName(int pid, int tid) => ReadLine($"/proc/{pid}/task/{tid}/comm");
+
+    public static int? ParentId(int pid)
+    {
+        string? stat = ReadLine($"/proc/{pid}/stat");
+        if (stat is null)
+        {
+            return null;
+        }
+
+        // "pid (comm) state ppid ..." where comm may contain spaces and parentheses: parse after the last ')'.
+        int close = stat.LastIndexOf(')');
+        string[] fields = stat[(close + 2)..].Split(' ');
+        return fields.Length > 1 && int.TryParse(fields[1], out int ppid) ? ppid : null;
+    }
+
+    /// <summary>True when the process maps a CoreCLR runtime (so it is .NET, whatever its diagnostics setting).</summary>
+    public static bool? LoadsCoreClr(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
+            {
+                if (line.EndsWith("libcoreclr.so", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The value of an environment variable of another process, when readable.</summary>
+    public static string? Environment(int pid, string name)
+    {
+        try
+        {
+            string prefix = name + "=";
+            foreach (string entry in Encoding.UTF8.GetString(File.ReadAllBytes($"/proc/{pid}/environ")).Split('\0'))
+            {
+                if (entry.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return entry[prefix.Length..];
+                }
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ReadLine(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).TrimEnd('\n');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ProcessName(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return p.ProcessName;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryGetProcess(int pid) => ProcessName(pid) is not null;
+}

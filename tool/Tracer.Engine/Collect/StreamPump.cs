@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>
+/// Copies a live session's stream to the trace file on its own thread (flushed per chunk, so the file holds
+/// everything received even if decoding lags or the tool is interrupted) and hands the same bytes to the decoder
+/// through a bounded queue. The decoder's side calls <see cref="Starved"/> just before it would block: that is
+/// when it has seen everything that arrived.
+/// </summary>
+internal sealed class StreamPump : IDisposable
+{
+    private const int ChunkSize = 64 * 1024;
+    private readonly Stream _source;
+    private readonly Stream _file;
+    private readonly BlockingCollection<byte[]> _chunks = new(boundedCapacity: 1024); // at most 64 MiB in flight
+    private readonly Thread _thread;
+    private long _written;
+
+    public StreamPump(Stream source, Stream file)
+    {
+        _source = source;
+        _file = file;
+        Reader = new PumpedStream(this);
+        _thread = new Thread(Pump) { IsBackground = true, Name = "tracer-pump" };
+    }
+
+    /// <summary>Called on the decoder thread when it has consumed all bytes received so far.</summary>
+    public Action? Starved { get; set; }
+
+    public Stream Reader { get; }
+
+    public long BytesWritten => Interlocked.Read(ref _written);
+
+    /// <summary>Set when reading the session failed (not a clean end of stream).</summary>
+    public Exception? Error { get; private set; }
+
+    public void Start() => _thread.Start();
+
+    public void Dispose() => _chunks.Dispose();
+
+    private void Pump()
+    {
+        byte[] buffer = new byte[ChunkSize];
+        try
+        {
+            while (true)
+            {
+                int read = _source.Read(buffer, 0, buffer.Length);
+                if (read <= 0)
+                {
+                    break;
+                }
+
+                _file.Write(buffer, 0, read);
+                _file.Flush();
+                Interlocked.Add(ref _written, read);
+                _chunks.Add(buffer.AsSpan(0, read).ToArray());
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            Error = ex; // the session was closed under us or the target died: what was written stays
+        }
+        finally
+        {
+            _chunks.CompleteAdding();
+        }
+    }
+
+    private sealed class PumpedStream(StreamPump pump) : Stream
+    {
+        private byte[] _current = [];
+        private int _offset;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_offset == _current.Length && !NextChunk())
+            {
+                return 0;
+            }
+
+            int n = Math.Min(buffer.Length, _current.Length - _offset);
+            _current.AsSpan(_offset, n).CopyTo(buffer);
+            _offset += n;
+            return n;
+        }
+
+        private bool NextChunk()
+        {
+            if (!pump._chunks.TryTake(out byte[]? chunk))
+            {
+                if (pump._chunks.IsCompleted)
+                {
+                    return false;
+                }
+
+                pump.Starved?.Invoke();
+                try
+                {
+                    chunk = pump._chunks.Take();
+                }
+                catch (InvalidOperationException)
+                {
+                    return false; // completed while waiting
+                }
+            }
+
+            _current = chunk;
+            _offset = 0;
+            return true;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>Finds traceable .NET processes and turns -p/-n into one PID, or a clear reason why not.</summary>
+public static class TargetResolver
+{
+    /// <summary>The .NET processes whose diagnostic port this user can open (like dotnet-trace ps).</summary>
+    public static IReadOnlyList<DotnetProcess> List()
+    {
+        int self = System.Environment.ProcessId;
+        return
+        [
+            .. DiagnosticsClient.GetPublishedProcesses()
+                .Where(pid => pid != self && ProcFs.Exists(pid))
+                .Select(pid => new DotnetProcess(pid, ProcFs.Name(pid) ?? "?", ProcFs.CommandLine(pid) ?? string.Empty))
+                .OrderBy(p => p.ProcessId),
+        ];
+    }
+
+    /// <summary>Checks that <paramref name="pid"/> can be traced; throws <see cref="TracerUserException"/> saying why not.</summary>
+    public static void EnsureTraceable(int pid)
+    {
+        if (pid <= 0 || !ProcFs.Exists(pid))
+        {
+            throw new TracerUserException($"no process with PID {pid}");
+        }
+
+        if (DiagnosticsClient.GetPublishedProcesses().Contains(pid))
+        {
+            return;
+        }
+
+        string name = ProcFs.Name(pid) ?? "?";
+        if (ProcFs.Environment(pid, "DOTNET_EnableDiagnostics") == "0" || ProcFs.Environment(pid, "COMPlus_EnableDiagnostics") == "0")
+        {
+            throw new TracerUserException($"process {pid} ({name}) runs with DOTNET_EnableDiagnostics=0, so it cannot be traced; restart it without that setting");
+        }
+
+        throw ProcFs.LoadsCoreClr(pid) switch
+        {
+            false => new TracerUserException($"process {pid} ({name}) is not a .NET process"),
+            true => new TracerUserException($"process {pid} ({name}) is .NET but publishes no diagnostic port this user can open (diagnostics disabled, another user, or a different /tmp)"),
+            null => new TracerUserException($"process {pid} ({name}) cannot be inspected by this user (it belongs to another user?); run as its owner"),
+        };
+    }
+
+    /// <summary>The one traceable process whose name matches <paramref name="name"/> (exact, case-insensitive).</summary>
+    public static int ByName(string name)
+    {
+        DotnetProcess[] matches = [.. List().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))];
+        return matches.Length switch
+        {
+            1 => matches[0].ProcessId,
+            0 => throw new TracerUserException($"no .NET process named '{name}' (see: dotnet-tracer ps)"),
+            _ => throw new TracerUserException($"{matches.Length} .NET processes are named '{name}' (PIDs {string.Join(", ", matches.Select(m => m.ProcessId))}); pick one with -p"),
+        };
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text;
+using Tracer.Engine.Analysis;
+using Tracer.Engine.Decoding;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>Replays a saved .nettrace through exactly the path a live session uses.</summary>
+public static class TraceFileAnalysis
+{
+    private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("Nettrace");
+
+    /// <summary>Decodes and analyzes <paramref name="path"/>. Throws <see cref="TracerUserException"/> for input that is not a trace.</summary>
+    public static TraceAnalyzer Analyze(string path, AnalysisOptions? options = null, Action<long, long>? progress = null)
+    {
+        FileStream file = OpenChecked(path);
+        var analyzer = new TraceAnalyzer(options);
+        try
+        {
+            using var decoder = new EventPipeDecoder(new ProgressStream(file, progress), analyzer);
+            decoder.Process();
+        }
+        catch (TraceFormatException ex)
+        {
+            throw new TracerUserException($"'{path}' is {ex.Message}");
+        }
+        finally
+        {
+            file.Dispose();
+        }
+
+        TraceMetadata.TryLoad(path)?.ApplyTo(analyzer.Model);
+        return analyzer;
+    }
+
+    private static FileStream OpenChecked(string path)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new TracerUserException($"no such trace file: '{path}'");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new TracerUserException($"cannot read '{path}': {ex.Message}");
+        }
+
+        Span<byte> head = stackalloc byte[8];
+        int read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (read == 0)
+        {
+            file.Dispose();
+            throw new TracerUserException($"'{path}' is empty");
+        }
+
+        if (read < head.Length || !head.SequenceEqual(s_magic))
+        {
+            file.Dispose();
+            throw new TracerUserException($"'{path}' is not a .nettrace file");
+        }
+
+        file.Position = 0;
+        return file;
+    }
+
+    /// <summary>Reports (bytes read, total bytes) now and then, for progress on long replays.</summary>
+    private sealed class ProgressStream(FileStream inner, Action<long, long>? progress) : Stream
+    {
+        private long _nextReport;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int read = inner.Read(buffer);
+            if (progress is not null && inner.Position >= _nextReport)
+            {
+                progress(inner.Position, inner.Length);
+                _nextReport = inner.Position + (4 << 20);
+            }
+
+            return read;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tracer.Engine.Model;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>
+/// What a live session knew that the .nettrace cannot hold (OS thread names, exit codes), saved next to it as
+/// FILE.meta.json so that a replay shows what live showed.
+/// </summary>
+public sealed record TraceMetadata
+{
+    public const string Suffix = ".meta.json";
+
+    public int SchemaVersion { get; init; } = 1;
+    public List<ProcessEntry> Processes { get; init; } = [];
+    public Dictionary<int, string> ThreadNames { get; init; } = new();
+
+    public static string PathFor(string tracePath) => tracePath + Suffix;
+
+    public static TraceMetadata From(TraceModel model) => new()
+    {
+        Processes = [.. model.Processes.Values.Select(p => new ProcessEntry(p.ProcessId, p.Name, p.CommandLine, p.ParentProcessId, p.ExitCode))],
+        ThreadNames = model.Threads.Values.Where(t => t.Name is not null).ToDictionary(t => t.ThreadId, t => t.Name!),
+    };
+
+    public void Save(string tracePath)
+    {
+        string path = PathFor(tracePath);
+        using FileStream file = OutputFiles.CreatePrivate(path);
+        JsonSerializer.Serialize(file, this, MetadataJsonContext.Default.TraceMetadata);
+    }
+
+    /// <summary>Loads the sidecar if there is a readable one; a missing or broken sidecar only loses names.</summary>
+    public static TraceMetadata? TryLoad(string tracePath)
+    {
+        string path = PathFor(tracePath);
+        try
+        {
+            if (!File.Exists(path) || new FileInfo(path).Length > 16 * 1024 * 1024)
+            {
+                return null;
+            }
+
+            using FileStream file = File.OpenRead(path);
+            return JsonSerializer.Deserialize(file, MetadataJsonContext.Default.TraceMetadata);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public void ApplyTo(TraceModel model)
+    {
+        foreach (ProcessEntry entry in Processes)
+        {
+            ProcessInfo process = model.Process(entry.Pid);
+            process.Name ??= entry.Name;
+            process.CommandLine ??= entry.CommandLine;
+            process.ParentProcessId ??= entry.ParentPid;
+            process.ExitCode ??= entry.ExitCode;
+        }
+
+        foreach ((int tid, string name) in ThreadNames)
+        {
+            if (model.Threads.TryGetValue(tid, out ThreadInfo? thread))
+            {
+                thread.Name ??= name;
+            }
+        }
+    }
+
+    public sealed record ProcessEntry(int Pid, string? Name, string? CommandLine, int? ParentPid, int? ExitCode);
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(TraceMetadata))]
+internal sealed partial class MetadataJsonContext : JsonSerializerContext;

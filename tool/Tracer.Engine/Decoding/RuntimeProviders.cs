@@ -1,0 +1,44 @@
+namespace Tracer.Engine.Decoding;
+
+/// <summary>Provider names, GUIDs, keywords and event ids the tracer enables and decodes (ClrEtwAll.man).</summary>
+public static class RuntimeProviders
+{
+    public const string Runtime = "Microsoft-Windows-DotNETRuntime";
+    public const string Rundown = "Microsoft-Windows-DotNETRuntimeRundown";
+    public const string EventPipe = "Microsoft-DotNETCore-EventPipe";
+    public const string Probes = "Tracer-Probes";
+
+    public static readonly Guid RuntimeGuid = new("e13c0d23-ccbc-4e12-931b-d9cc2eee27e4");
+    public static readonly Guid RundownGuid = new("a669021c-c450-4609-a035-5af59af4df18");
+    public static readonly Guid EventPipeGuid = new("92f528a6-f5b8-5160-a7ee-b33da7739e29");
+
+    public const long LoaderKeyword = 0x8;
+    public const long JitKeyword = 0x10;
+    public const long ContentionKeyword = 0x4000;
+    public const long ThreadingKeyword = 0x10000;
+    public const long StackKeyword = 0x40000000;
+    public const long WaitHandleKeyword = 0x40000000000;
+
+    /// <summary>What live sessions enable: locks, waits, threads, the pool, and method loads to name stack frames.</summary>
+    public const long TracerKeywords = ContentionKeyword | ThreadingKeyword | WaitHandleKeyword | StackKeyword | LoaderKeyword | JitKeyword;
+}
+
+/// <summary>Event ids of Microsoft-Windows-DotNETRuntime (and its rundown twin for method ids).</summary>
+internal static class RuntimeEventIds
+{
+    public const int ThreadPoolWorkerThreadStart = 50;
+    public const int ThreadPoolWorkerThreadStop = 51;
+    public const int ThreadPoolWorkerThreadAdjustment = 55;
+    public const int ThreadPoolWorkerThreadWait = 57;
+    public const int ThreadPoolEnqueue = 61;
+    public const int ThreadPoolDequeue = 62;
+    public const int ContentionStart = 81;
+    public const int ContentionStop = 91;
+    public const int ThreadCreated = 85;
+    public const int ThreadTerminated = 86;
+    public const int MethodLoadVerbose = 143;
+    public const int MethodDCEndVerbose = 144;
+    public const int WaitHandleWaitStart = 301;
+    public const int WaitHandleWaitStop = 302;
+    public const int ProcessInfo = 1;
+}

@@ -1,0 +1,13 @@
+namespace Tracer.Engine.Model;
+
+/// <summary>A traced process.</summary>
+public sealed class ProcessInfo(int processId)
+{
+    public int ProcessId { get; } = processId;
+    public string? Name { get; set; }
+    public string? CommandLine { get; set; }
+    public int? ParentProcessId { get; set; }
+    public int? ExitCode { get; set; }
+    /// <summary>Runtime version, e.g. "10.0.12", when the trace said.</summary>
+    public string? RuntimeVersion { get; set; }
+}

@@ -1,0 +1,22 @@
+namespace Tracer.Engine.Model;
+
+/// <summary>What the trace told about one OS thread.</summary>
+public sealed class ThreadInfo(int processId, int threadId, double firstSeenMs)
+{
+    public int ProcessId { get; } = processId;
+    public int ThreadId { get; } = threadId;
+    /// <summary>OS thread name (Linux copies the first 15 characters of Thread.Name), or a probe-given name.</summary>
+    public string? Name { get; set; }
+    public double FirstSeenMs { get; } = firstSeenMs;
+    public double LastSeenMs { get; set; } = firstSeenMs;
+    public double? ExitedMs { get; set; }
+    public bool IsPoolWorker { get; set; }
+    public long EventCount { get; set; }
+    /// <summary>Total time spent waiting for contended locks, in ms.</summary>
+    public double LockWaitMs { get; set; }
+    /// <summary>Total time spent in runtime waits (handles, Monitor.Wait), in ms.</summary>
+    public double HandleWaitMs { get; set; }
+    public ThreadTimeline Timeline { get; } = new();
+
+    public string DisplayName => Name is { Length: > 0 } ? $"{Name} (tid {ThreadId})" : $"tid {ThreadId}";
+}

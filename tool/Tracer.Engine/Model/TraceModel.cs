@@ -1,0 +1,216 @@
+using Tracer.Engine.Events;
+using Tracer.Engine.Symbols;
+
+namespace Tracer.Engine.Model;
+
+/// <summary>
+/// Everything known about a trace so far: processes, threads with their timelines, contended locks, symbols.
+/// Append-only; fed one record at a time by the decoder (live or replay alike). Not thread-safe: the decoder
+/// thread owns it, and a UI reads it through <see cref="TraceSession"/>'s snapshots or after the trace ended.
+/// </summary>
+public sealed class TraceModel
+{
+    private readonly Dictionary<int, PendingWait> _pendingLockWaits = new();
+    private readonly Dictionary<int, PendingWait> _pendingHandleWaits = new();
+
+    public Dictionary<int, ProcessInfo> Processes { get; } = new();
+    public Dictionary<int, ThreadInfo> Threads { get; } = new();
+    public Dictionary<ulong, LockInfo> Locks { get; } = new();
+    public StackTable Stacks { get; } = new();
+    public MethodTable Methods { get; } = new();
+    public StackResolver Resolver { get; }
+
+    /// <summary>Every event in the trace, decoded or not.</summary>
+    public long TotalEvents { get; set; }
+    /// <summary>Events EventPipe reported as dropped (buffers full).</summary>
+    public long LostEvents { get; set; }
+    public long TraceBytes { get; set; }
+    public double StartMs { get; private set; } = double.NaN;
+    public double EndMs { get; private set; }
+    public double DurationMs => double.IsNaN(StartMs) ? 0 : EndMs - StartMs;
+
+    /// <summary>What the trace could not tell, said once each (missing fields, older runtime, truncation).</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>Seen events of each kind (for "which analyses were limited" notes).</summary>
+    public long[] KindCounts { get; } = new long[Enum.GetValues<TraceEventKind>().Length];
+    public bool SawLockOwners { get; set; }
+    public bool SawStacks { get; set; }
+    /// <summary>The trace stopped mid-stream (killed target, cut file).</summary>
+    public bool Truncated { get; set; }
+    /// <summary>Where reading stopped in a truncated trace (bytes from the start).</summary>
+    public long TruncatedAtByte { get; set; }
+
+    public TraceModel() => Resolver = new StackResolver(Stacks, Methods);
+
+    public void AddNote(string note)
+    {
+        if (!Notes.Contains(note))
+        {
+            Notes.Add(note);
+        }
+    }
+
+    public ProcessInfo Process(int processId)
+    {
+        if (!Processes.TryGetValue(processId, out ProcessInfo? process))
+        {
+            process = new ProcessInfo(processId);
+            Processes.Add(processId, process);
+        }
+
+        return process;
+    }
+
+    public ThreadInfo Thread(int threadId, int processId, double timeMs)
+    {
+        if (!Threads.TryGetValue(threadId, out ThreadInfo? thread))
+        {
+            thread = new ThreadInfo(processId, threadId, timeMs);
+            Threads.Add(threadId, thread);
+        }
+
+        return thread;
+    }
+
+    public string ThreadName(int threadId) =>
+        Threads.TryGetValue(threadId, out ThreadInfo? t) ? t.DisplayName : $"tid {threadId}";
+
+    /// <summary>Marks that time has reached <paramref name="timeMs"/> even though no decoded event said so.</summary>
+    public void Touch(double timeMs)
+    {
+        if (double.IsNaN(StartMs))
+        {
+            StartMs = timeMs;
+        }
+
+        if (timeMs > EndMs)
+        {
+            EndMs = timeMs;
+        }
+    }
+
+    public void Apply(in TraceRecord e)
+    {
+        Touch(e.TimeMs);
+        KindCounts[(int)e.Kind]++;
+        ThreadInfo thread = Thread(e.ThreadId, e.ProcessId, e.TimeMs);
+        thread.LastSeenMs = e.TimeMs;
+        thread.EventCount++;
+        if (e.StackId >= 0)
+        {
+            SawStacks = true;
+        }
+
+        switch (e.Kind)
+        {
+            case TraceEventKind.ContentionStart:
+                OnContentionStart(thread, e);
+                break;
+            case TraceEventKind.ContentionStop:
+                OnContentionStop(thread, e);
+                break;
+            case TraceEventKind.WaitStart:
+                // Monitor's own internal waits come as handle waits inside a contention: keep the lock state.
+                _pendingHandleWaits[e.ThreadId] = new PendingWait(e.TimeMs, e.ObjectId);
+                if (!_pendingLockWaits.ContainsKey(e.ThreadId))
+                {
+                    thread.Timeline.Set(e.TimeMs, ThreadState.WaitingOnHandle, e.ObjectId);
+                }
+
+                break;
+            case TraceEventKind.WaitStop:
+                if (_pendingHandleWaits.Remove(e.ThreadId, out PendingWait handleWait) && !_pendingLockWaits.ContainsKey(e.ThreadId))
+                {
+                    thread.HandleWaitMs += e.TimeMs - handleWait.StartMs;
+                    thread.Timeline.Set(e.TimeMs, ThreadState.Running);
+                }
+
+                break;
+            case TraceEventKind.ThreadExited:
+                thread.ExitedMs = e.TimeMs;
+                thread.Timeline.Set(e.TimeMs, ThreadState.Exited);
+                break;
+            case TraceEventKind.PoolWorkerStart:
+                thread.IsPoolWorker = true;
+                thread.Timeline.Set(e.TimeMs, ThreadState.Running);
+                break;
+            case TraceEventKind.PoolWorkerWait:
+                thread.IsPoolWorker = true;
+                thread.Timeline.Set(e.TimeMs, ThreadState.PoolIdle);
+                break;
+            case TraceEventKind.PoolWorkerStop:
+                thread.IsPoolWorker = true;
+                thread.Timeline.Set(e.TimeMs, ThreadState.Exited);
+                break;
+            case TraceEventKind.PoolDequeue:
+                if (thread.Timeline.Current == ThreadState.PoolIdle)
+                {
+                    thread.Timeline.Set(e.TimeMs, ThreadState.Running);
+                }
+
+                break;
+            default:
+                if (thread.Timeline.Count == 0)
+                {
+                    thread.Timeline.Set(e.TimeMs, ThreadState.Running);
+                }
+
+                break;
+        }
+    }
+
+    private void OnContentionStart(ThreadInfo thread, in TraceRecord e)
+    {
+        if (!Locks.TryGetValue(e.LockId, out LockInfo? info))
+        {
+            info = new LockInfo(e.LockId, e.ObjectId);
+            Locks.Add(e.LockId, info);
+        }
+
+        if (e.OwnerThreadId != 0)
+        {
+            SawLockOwners = true;
+        }
+
+        info.OnContention(e.TimeMs, e.ThreadId, e.OwnerThreadId, e.StackId);
+        _pendingLockWaits[e.ThreadId] = new PendingWait(e.TimeMs, e.LockId);
+        thread.Timeline.Set(e.TimeMs, ThreadState.WaitingOnLock, e.LockId);
+    }
+
+    private void OnContentionStop(ThreadInfo thread, in TraceRecord e)
+    {
+        if (!_pendingLockWaits.Remove(e.ThreadId, out PendingWait wait))
+        {
+            return; // the wait began before the session did
+        }
+
+        double durationNs = e.DurationNs > 0 ? e.DurationNs : (e.TimeMs - wait.StartMs) * 1e6;
+        if (Locks.TryGetValue(wait.Subject, out LockInfo? info))
+        {
+            info.OnWaitEnded(durationNs, e.ThreadId);
+        }
+
+        thread.LockWaitMs += durationNs / 1e6;
+        thread.Timeline.Set(e.TimeMs, ThreadState.Running);
+    }
+
+    /// <summary>Threads still waiting when the trace ended, with what they wait on and since when.</summary>
+    public IEnumerable<(int ThreadId, bool OnLock, ulong Subject, double SinceMs)> OpenWaits()
+    {
+        foreach ((int tid, PendingWait w) in _pendingLockWaits)
+        {
+            yield return (tid, true, w.Subject, w.StartMs);
+        }
+
+        foreach ((int tid, PendingWait w) in _pendingHandleWaits)
+        {
+            if (!_pendingLockWaits.ContainsKey(tid))
+            {
+                yield return (tid, false, w.Subject, w.StartMs);
+            }
+        }
+    }
+
+    private readonly record struct PendingWait(double StartMs, ulong Subject);
+}

@@ -1,0 +1,50 @@
+using Tracer.Engine.Analysis;
+using Tracer.Engine.Model;
+
+namespace Tracer.Engine.Reports;
+
+/// <summary>Resolves ids in the model to the names and frames a person reads.</summary>
+internal sealed class ReportBuilder(TraceModel model)
+{
+    private const int TopStackCount = 3;
+
+    public ReportThread Thread(ThreadInfo t) => new(
+        t.ThreadId, t.ProcessId, t.Name is null ? null : TextSanitizer.Clean(t.Name), TextSanitizer.Clean(t.DisplayName),
+        t.FirstSeenMs, t.LastSeenMs, t.ExitedMs, t.IsPoolWorker, t.LockWaitMs, t.HandleWaitMs);
+
+    public IReadOnlyList<ReportLock> Locks() =>
+    [
+        .. model.Locks.Values
+            .OrderByDescending(l => l.TotalWaitNs)
+            .ThenByDescending(l => l.Contentions)
+            .Select(l => new ReportLock(
+                l.LockId, l.ObjectId, LockName(l), l.Contentions, l.TotalWaitNs / 1e6, l.MaxWaitNs / 1e6,
+                l.PercentileWaitNs(50) / 1e6, l.PercentileWaitNs(99) / 1e6,
+                [.. l.Owners.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
+                [.. l.Waiters.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
+                [.. l.WaitStacks.OrderByDescending(kv => kv.Value).Take(TopStackCount).Select(kv => new ReportStack(kv.Value, Frames(kv.Key)))])),
+    ];
+
+    public ReportFinding Finding(Finding f) => new(
+        f.Kind, f.Severity, f.Summary, f.TimeMs,
+        [.. f.Threads.Select(t => new ReportFindingThread(
+            t.ThreadId, Name(t.ThreadId), t.Role, t.WaitsForLock, t.HeldBy, t.HeldBy is int h ? Name(h) : null, t.SinceMs, Frames(t.StackId)))],
+        [.. f.Locks.Select(l => l with { Name = l.Name ?? LockNameById(l.LockId) })],
+        f.Details, f.Metrics);
+
+    /// <summary>A lock named the way a person recognises it: where it is taken (innermost user frame of its most common waiting stack).</summary>
+    public string LockName(LockInfo l)
+    {
+        string where = l.WaitStacks.OrderByDescending(kv => kv.Value)
+            .Select(kv => model.Resolver.FirstUserFrame(kv.Key))
+            .FirstOrDefault(f => f is not null) ?? "unknown code";
+        return TextSanitizer.Clean($"lock 0x{l.LockId:x} in {where}");
+    }
+
+    private string LockNameById(ulong lockId) =>
+        model.Locks.TryGetValue(lockId, out LockInfo? l) ? LockName(l) : $"lock 0x{lockId:x}";
+
+    private string Name(int threadId) => TextSanitizer.Clean(model.ThreadName(threadId));
+
+    private IReadOnlyList<string> Frames(int stackId) => [.. model.Resolver.Resolve(stackId).Select(TextSanitizer.Clean)];
+}

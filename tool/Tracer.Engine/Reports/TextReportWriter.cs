@@ -1,0 +1,129 @@
+using System.Globalization;
+using Tracer.Engine.Analysis;
+
+namespace Tracer.Engine.Reports;
+
+/// <summary>The report for people: what is wrong first, then the evidence, then the tables.</summary>
+public static class TextReportWriter
+{
+    private const int MaxFrames = 12;
+
+    public static void Write(TraceReport report, TextWriter w)
+    {
+        CultureInfo previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            WriteHeader(report, w);
+            WriteFindings(report, w);
+            WriteLocks(report, w);
+            WriteNotes(report, w);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    private static void WriteHeader(TraceReport report, TextWriter w)
+    {
+        foreach (ReportProcess p in report.Processes)
+        {
+            string exit = p.ExitCode is int code ? $", exit code {code}" : string.Empty;
+            w.WriteLine($"process {p.ProcessId}: {(p.CommandLine.Length > 0 ? p.CommandLine : p.Name)}{exit}");
+        }
+
+        string file = report.TraceFile is null ? string.Empty : $"  [{TextSanitizer.Clean(report.TraceFile)}]";
+        w.WriteLine($"trace: {report.DurationMs / 1000:F2} s, {report.Events:N0} events ({report.LostEvents:N0} lost), {report.Bytes / 1024.0:N0} KiB, {report.Threads.Count} threads{file}");
+        w.WriteLine();
+    }
+
+    private static void WriteFindings(TraceReport report, TextWriter w)
+    {
+        if (report.Findings.Count == 0)
+        {
+            w.WriteLine("No problems found.");
+            w.WriteLine();
+            return;
+        }
+
+        w.WriteLine($"FINDINGS ({report.Findings.Count})");
+        foreach (ReportFinding f in report.Findings)
+        {
+            w.WriteLine($"  {f.Kind.ToUpperInvariant()}: {f.Summary} (at {f.TimeMs / 1000:F2} s)");
+            foreach (ReportFindingThread t in f.Threads)
+            {
+                w.WriteLine($"    {Describe(t, f)}");
+            }
+
+            foreach (string detail in f.Details)
+            {
+                w.WriteLine($"    {detail}");
+            }
+
+            foreach (ReportFindingThread t in f.Threads.Where(t => t.Frames.Count > 0))
+            {
+                w.WriteLine($"    stack of {t.DisplayName}:");
+                foreach (string frame in t.Frames.Take(MaxFrames))
+                {
+                    w.WriteLine($"      {frame}");
+                }
+
+                if (t.Frames.Count > MaxFrames)
+                {
+                    w.WriteLine($"      ... {t.Frames.Count - MaxFrames} more frames");
+                }
+            }
+
+            w.WriteLine();
+        }
+    }
+
+    private static string Describe(ReportFindingThread t, ReportFinding f)
+    {
+        if (t.WaitsForLock is ulong lockId)
+        {
+            string lockName = f.Locks.FirstOrDefault(l => l.LockId == lockId)?.Name ?? $"lock 0x{lockId:x}";
+            string holder = t.HeldByName is null ? "an unknown holder" : t.HeldByName;
+            return $"{t.DisplayName} waits for {lockName}, held by {holder}";
+        }
+
+        return $"{t.DisplayName} {t.Role}";
+    }
+
+    private static void WriteLocks(TraceReport report, TextWriter w)
+    {
+        if (report.Locks.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteLine("CONTENDED LOCKS (by total wait)");
+        w.WriteLine($"  {"contentions",11} {"total ms",10} {"max ms",9} {"p99 ms",9}  lock");
+        foreach (ReportLock l in report.Locks.Take(10))
+        {
+            w.WriteLine($"  {l.Contentions,11:N0} {l.TotalWaitMs,10:F1} {l.MaxWaitMs,9:F1} {l.P99WaitMs,9:F1}  {l.Name}");
+        }
+
+        if (report.Locks.Count > 10)
+        {
+            w.WriteLine($"  ... {report.Locks.Count - 10} more");
+        }
+
+        w.WriteLine();
+    }
+
+    private static void WriteNotes(TraceReport report, TextWriter w)
+    {
+        if (report.Notes.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteLine("NOTES");
+        foreach (string note in report.Notes)
+        {
+            w.WriteLine($"  {TextSanitizer.Clean(note)}");
+        }
+    }
+}
