@@ -8,6 +8,9 @@ public static class DemoCatalog
         new("dining-philosophers", "locks: deadlock",
             "five philosophers take the left fork, then the right: a lock-order cycle. Fixed: take the lower-numbered fork first",
             "deadlock", DiningPhilosophers.DiningPhilosophersDemo.Run),
+        new("process-pool", "processes: sharing data",
+            "four worker processes count into a memory-mapped counter with no cross-process lock: updates are lost. Fixed: a named Mutex",
+            null, ProcessPool.ProcessPoolDemo.Run),
     ];
 
     public static DemoInfo? Find(string name) =>

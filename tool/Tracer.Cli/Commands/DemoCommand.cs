@@ -17,7 +17,7 @@ internal static class DemoCommand
         {
             s_name, s_fixed,
         };
-        LiveOptions options = LiveOptions.AddTo(command);
+        LiveOptions options = LiveOptions.AddTo(command, launches: true);
         command.SetAction(async (parse, ct) =>
         {
             string name = parse.GetValue(s_name)!;

@@ -15,9 +15,22 @@ internal sealed class LiveOptions
     private readonly Option<IReadOnlySet<string>> _failOn = CommonOptions.FailOn();
     private readonly Option<TimeSpan> _hangAfter = CommonOptions.HangAfter();
 
-    public static LiveOptions AddTo(Command command)
+    private readonly Option<bool> _noChildren = new("--no-children")
     {
-        var options = new LiveOptions();
+        Description = "Do not trace .NET child processes (they are resumed untraced). By default every .NET descendant is traced from its first instruction into FILE.PID.nettrace.",
+    };
+
+    private bool _launches;
+
+    /// <summary>Adds the options; <paramref name="launches"/> adds the ones only launching commands have (--no-children).</summary>
+    public static LiveOptions AddTo(Command command, bool launches = false)
+    {
+        var options = new LiveOptions { _launches = launches };
+        if (launches)
+        {
+            command.Options.Add(options._noChildren);
+        }
+
         command.Options.Add(options._output);
         command.Options.Add(options._duration);
         command.Options.Add(options._noTui);
@@ -37,6 +50,7 @@ internal sealed class LiveOptions
         StopOn = parse.GetValue(_stopOn) ?? new HashSet<string>(),
         FailOn = parse.GetValue(_failOn) ?? new HashSet<string>(),
         Analysis = new AnalysisOptions { HangAfter = parse.GetValue(_hangAfter) },
+        FollowChildren = !_launches || !parse.GetValue(_noChildren),
     };
 
     /// <summary>True when the user gave the option explicitly (so a demo's default does not override it).</summary>

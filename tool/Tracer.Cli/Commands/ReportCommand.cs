@@ -30,12 +30,13 @@ internal static class ReportCommand
     /// covers what was readable); else 0.</summary>
     internal static int Run(string file, ReportFormat format, IReadOnlySet<string> failOn, AnalysisOptions options, TextWriter stdout, TextWriter stderr)
     {
-        TraceAnalyzer analyzer = TraceFileAnalysis.Analyze(file, options);
-        TraceReport report = TraceReport.Build(analyzer.Model, analyzer.Findings.Snapshot(), file);
+        IReadOnlyList<ReportPart> parts = TraceFileAnalysis.AnalyzeTree(file, options);
+        TraceReport report = TraceReport.Build(parts, file);
         int exitCode = ReportPrinter.Print(report, format, failOn, stdout);
-        if (analyzer.Model.Truncated)
+        var root = parts[0].Model;
+        if (root.Truncated)
         {
-            stderr.WriteLine($"dotnet-tracer: '{file}' ends early: reading stopped at byte {analyzer.Model.TruncatedAtByte:N0}; the report covers what was readable");
+            stderr.WriteLine($"dotnet-tracer: '{file}' ends early: reading stopped at byte {root.TruncatedAtByte:N0}; the report covers what was readable");
             return exitCode == ExitCodes.FindingFound ? exitCode : ExitCodes.UsageError;
         }
 

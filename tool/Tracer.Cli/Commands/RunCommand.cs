@@ -18,7 +18,7 @@ internal static class RunCommand
         {
             s_command,
         };
-        LiveOptions options = LiveOptions.AddTo(command);
+        LiveOptions options = LiveOptions.AddTo(command, launches: true);
         command.SetAction(async (parse, ct) =>
         {
             string[] words = parse.GetValue(s_command)!;

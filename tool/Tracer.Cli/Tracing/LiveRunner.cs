@@ -1,87 +1,106 @@
-using Microsoft.Diagnostics.NETCore.Client;
 using Tracer.Cli.Output;
-using Tracer.Engine.Analysis;
 using Tracer.Engine.Collect;
 using Tracer.Engine.Reports;
 
 namespace Tracer.Cli.Tracing;
 
-/// <summary>Runs one live session to its end (for collect, run and demo) and prints the report.</summary>
+/// <summary>Runs live tracing to its end (for collect, run and demo) and prints the report.</summary>
 internal static class LiveRunner
 {
     /// <summary>Traces an already running process.</summary>
     public static async Task<int> AttachAsync(int pid, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         TargetResolver.EnsureTraceable(pid);
-        var client = new DiagnosticsClient(pid);
-        return await TraceAsync(client, pid, launched: null, settings, stdout, stderr, ct).ConfigureAwait(false);
+        string processName = ProcFs.Name(pid) ?? "process";
+        LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid));
+
+        using var signals = new InterruptSignals(stderr);
+        using var session = new LiveTraceSession(new DiagnosticsClientEndpoint(pid), options);
+        Describe(session, processName, ProcFs.ParentId(pid), stderr);
+        await session.StartAsync(ct).ConfigureAwait(false);
+        Announce(processName, pid, options.OutputPath, settings, stderr);
+
+        StopReason reason = await WithProgressAsync(session, stderr, () => session.RunAsync(signals.Interrupt, signals.Force)).ConfigureAwait(false);
+        stderr.WriteLine($"dotnet-tracer: tracing stopped ({Describe(reason)})");
+        session.SaveMetadata();
+        return Finish([session], options.OutputPath, settings, stdout, stderr);
     }
 
-    /// <summary>Launches a program suspended, traces it from its first instruction, ends it when tracing stops.</summary>
+    /// <summary>Launches a program suspended and traces it (and, unless told not to, its .NET children) from their first instruction.</summary>
     public static async Task<int> LaunchAsync(string command, IReadOnlyList<string> arguments, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null, stderr, ct).ConfigureAwait(false);
-        return await TraceAsync(launched.Client, launched.ProcessId, launched, settings, stdout, stderr, ct).ConfigureAwait(false);
-    }
-
-    private static async Task<int> TraceAsync(DiagnosticsClient client, int pid, LaunchedProcess? launched, LiveSettings settings,
-        TextWriter stdout, TextWriter stderr, CancellationToken ct)
-    {
-        string processName = ProcFs.Name(pid) ?? "process";
-        string output = settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid);
-        var options = new LiveTraceOptions
-        {
-            OutputPath = output,
-            Duration = settings.Duration,
-            StopOn = settings.StopOn,
-            Analysis = settings.Analysis,
-        };
+        int pid = launched.ProcessId;
+        string processName = ProcFs.Name(pid) ?? Path.GetFileName(command);
+        LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid));
 
         using var signals = new InterruptSignals(stderr);
-        using var session = new LiveTraceSession(client, pid, options);
-        session.Analyzer.Model.Process(pid).Name = processName;
-        session.Analyzer.Model.Process(pid).ParentProcessId = launched is null ? ProcFs.ParentId(pid) : Environment.ProcessId;
-        session.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary}");
-
-        await session.StartAsync(ct).ConfigureAwait(false);
-        if (launched is not null)
+        using var tree = new ProcessTreeTrace(launched, options, settings.FollowChildren);
+        Describe(tree.Root, processName, Environment.ProcessId, stderr);
+        tree.ChildTraced += (child, held) =>
         {
-            launched.Client.ResumeRuntime();
+            child.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found in pid {child.ProcessId} at {f.TimeMs / 1000:F2} s: {f.Summary}");
+            stderr.WriteLine($"dotnet-tracer: tracing child pid {child.ProcessId} into {child.OutputPath} (held {held.TotalMilliseconds:F0} ms at start-up)");
+        };
+        tree.Notice += line => stderr.WriteLine($"dotnet-tracer: {line}");
+        await tree.StartAsync(ct).ConfigureAwait(false);
+        Announce(processName, pid, options.OutputPath, settings, stderr);
+
+        StopReason reason = await WithProgressAsync(tree.Root, stderr, () => tree.RunAsync(signals.Interrupt, signals.Force)).ConfigureAwait(false);
+        int? exitCode = await launched.StopAsync().ConfigureAwait(false);
+        if (!launched.KilledByTracer)
+        {
+            tree.Root.Analyzer.Model.Process(pid).ExitCode = exitCode;
         }
 
+        stderr.WriteLine(launched.KilledByTracer
+            ? $"dotnet-tracer: tracing stopped ({Describe(reason)}); ended pid {pid}, which was still running"
+            : $"dotnet-tracer: pid {pid} exited with code {exitCode}");
+        tree.SaveMetadata();
+        return Finish(tree.Sessions, options.OutputPath, settings, stdout, stderr);
+    }
+
+    private static LiveTraceOptions Options(LiveSettings settings, string output) => new()
+    {
+        OutputPath = output,
+        Duration = settings.Duration,
+        StopOn = settings.StopOn,
+        Analysis = settings.Analysis,
+    };
+
+    private static void Describe(LiveTraceSession session, string processName, int? parentPid, TextWriter stderr)
+    {
+        var process = session.Analyzer.Model.Process(session.ProcessId);
+        process.Name = processName;
+        process.ParentProcessId = parentPid;
+        session.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary}");
+    }
+
+    private static void Announce(string processName, int pid, string output, LiveSettings settings, TextWriter stderr)
+    {
         stderr.WriteLine($"dotnet-tracer: tracing {processName} (pid {pid}) into {output}; Ctrl+C stops");
         if (!settings.NoTui)
         {
             stderr.WriteLine("dotnet-tracer: the live terminal UI is not built yet; showing progress instead (use --no-tui to silence this line)");
         }
+    }
 
+    private static async Task<StopReason> WithProgressAsync(LiveTraceSession session, TextWriter stderr, Func<Task<StopReason>> run)
+    {
         using var progressStop = new CancellationTokenSource();
         Task progress = new ProgressLine(session, stderr, interactive: !Console.IsErrorRedirected).RunAsync(progressStop.Token);
-        StopReason reason = await session.RunAsync(signals.Interrupt, signals.Force).ConfigureAwait(false);
+        StopReason reason = await run().ConfigureAwait(false);
         await progressStop.CancelAsync().ConfigureAwait(false);
         await progress.ConfigureAwait(false);
+        return reason;
+    }
 
-        var model = session.Analyzer.Model;
-        if (launched is not null)
-        {
-            int? exitCode = await launched.StopAsync().ConfigureAwait(false);
-            if (!launched.KilledByTracer)
-            {
-                model.Process(pid).ExitCode = exitCode;
-            }
-
-            stderr.WriteLine(launched.KilledByTracer
-                ? $"dotnet-tracer: tracing stopped ({Describe(reason)}); ended pid {pid}, which was still running"
-                : $"dotnet-tracer: pid {pid} exited with code {exitCode}");
-        }
-        else
-        {
-            stderr.WriteLine($"dotnet-tracer: tracing stopped ({Describe(reason)})");
-        }
-
-        session.SaveMetadata();
-        stderr.WriteLine($"dotnet-tracer: trace written to {output} ({session.BytesWritten / 1024.0:N0} KiB); replay with: dotnet-tracer report {output}");
-        TraceReport report = TraceReport.Build(model, session.Analyzer.Findings.Snapshot(), output);
+    private static int Finish(IReadOnlyList<LiveTraceSession> sessions, string output, LiveSettings settings, TextWriter stdout, TextWriter stderr)
+    {
+        long bytes = sessions.Sum(s => s.BytesWritten);
+        string children = sessions.Count > 1 ? $" and {sessions.Count - 1} child trace(s) next to it" : string.Empty;
+        stderr.WriteLine($"dotnet-tracer: trace written to {output}{children} ({bytes / 1024.0:N0} KiB); replay with: dotnet-tracer report {output}");
+        TraceReport report = TraceReport.Build([.. sessions.Select(s => new ReportPart(s.Analyzer.Model, s.Analyzer.Findings.Snapshot()))], output);
         return ReportPrinter.Print(report, settings.Format, settings.FailOn, stdout);
     }
 

@@ -12,5 +12,7 @@ internal sealed record LiveSettings
     public IReadOnlySet<string> FailOn { get; init; } = new HashSet<string>();
     public ReportFormat Format { get; init; } = ReportFormat.Text;
     public bool NoTui { get; init; }
+    /// <summary>run/demo: also trace .NET child processes (default); --no-children resumes them untraced.</summary>
+    public bool FollowChildren { get; init; } = true;
     public AnalysisOptions Analysis { get; init; } = new();
 }

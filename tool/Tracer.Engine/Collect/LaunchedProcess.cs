@@ -1,29 +1,29 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Microsoft.Diagnostics.NETCore.Client;
+using Tracer.Engine.Collect.Ipc;
 
 namespace Tracer.Engine.Collect;
 
 /// <summary>
-/// A program started by the tracer, suspended at its first instruction on a private reversed diagnostic port
-/// (DOTNET_DiagnosticPorts), so a session can be started before any of its code runs. The port lives in a fresh
-/// 0700 directory that is removed on dispose. The process is killed on dispose if it is still running.
+/// A program started by the tracer, suspended at its first instruction: it gets DOTNET_DiagnosticPorts pointing at
+/// our <see cref="ReversedPortListener"/> (a private 0700 directory), so a session can start before any of its code
+/// runs. Its .NET children inherit the variable and connect to the same listener. Killed (with its children) on
+/// dispose if still running.
 /// </summary>
 public sealed class LaunchedProcess : IAsyncDisposable
 {
-    private readonly string _portDirectory;
-    private readonly DiagnosticsClientConnector _connector;
-
-    private LaunchedProcess(Process process, DiagnosticsClientConnector connector, string portDirectory)
+    private LaunchedProcess(Process process, ReversedPortListener listener, ReversedRuntimeEndpoint root)
     {
         Process = process;
-        _connector = connector;
-        _portDirectory = portDirectory;
+        Listener = listener;
+        Root = root;
     }
 
     public Process Process { get; }
     public int ProcessId => Process.Id;
-    public DiagnosticsClient Client => _connector.Instance;
+    public ReversedPortListener Listener { get; }
+    /// <summary>The launched program's runtime (the first one to connect from the launched process or below it).</summary>
+    public ReversedRuntimeEndpoint Root { get; }
     /// <summary>Set when the tracer ended the process itself (tracing stopped while it still ran).</summary>
     public bool KilledByTracer { get; private set; }
 
@@ -32,24 +32,11 @@ public sealed class LaunchedProcess : IAsyncDisposable
     public static async Task<LaunchedProcess> StartAsync(string command, IReadOnlyList<string> arguments, TimeSpan connectTimeout,
         IReadOnlyDictionary<string, string>? environment, TextWriter? output, CancellationToken ct)
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"dotnet-tracer-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        string port = Path.Combine(directory, "port.sock");
-        using var connectCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task<DiagnosticsClientConnector> connecting = DiagnosticsClientConnector.FromDiagnosticPort(port, connectCts.Token);
-
         ProcessStartInfo info = StartInfo(command, arguments);
+        ReversedPortListener listener = ReversedPortListener.Start();
+        info.Environment["DOTNET_DiagnosticPorts"] = listener.PortPath; // connect + suspend are the runtime's defaults
         info.RedirectStandardOutput = output is not null;
         info.RedirectStandardError = output is not null;
-        info.Environment["DOTNET_DiagnosticPorts"] = port; // listen mode is the runtime's default: it suspends until resumed
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
@@ -59,39 +46,57 @@ public sealed class LaunchedProcess : IAsyncDisposable
         try
         {
             process = Process.Start(info) ?? throw new TracerUserException($"cannot start '{command}'");
-            if (output is not null)
-            {
-                process.OutputDataReceived += (_, e) => Forward(output, e.Data);
-                process.ErrorDataReceived += (_, e) => Forward(output, e.Data);
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-            }
         }
         catch (Win32Exception ex)
         {
-            connectCts.Cancel();
-            await IgnoreAsync(connecting).ConfigureAwait(false);
-            TryDelete(directory);
+            await listener.DisposeAsync().ConfigureAwait(false);
             throw new TracerUserException($"cannot start '{command}': {ex.Message}");
         }
 
-        Task exited = process.WaitForExitAsync(CancellationToken.None);
-        Task first = await Task.WhenAny(connecting, exited, Task.Delay(connectTimeout, ct)).ConfigureAwait(false);
-        if (first == connecting && connecting.IsCompletedSuccessfully && connecting.Result is { } connector)
+        if (output is not null)
         {
-            return new LaunchedProcess(process, connector, directory);
+            process.OutputDataReceived += (_, e) => Forward(output, e.Data);
+            process.ErrorDataReceived += (_, e) => Forward(output, e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
         }
 
-        connectCts.Cancel();
-        await IgnoreAsync(connecting).ConfigureAwait(false);
-        string reason = first == exited
-            ? $"'{command}' exited with code {process.ExitCode} before its .NET runtime connected; is it a .NET program?"
-            : ct.IsCancellationRequested ? "interrupted before the program started"
-            : $"'{command}' did not connect to the tracer within {connectTimeout.TotalSeconds:0} s; is it a .NET program?";
-        KillTree(process);
-        process.Dispose();
-        TryDelete(directory);
-        throw new TracerUserException(reason);
+        using var connectCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        connectCts.CancelAfter(connectTimeout);
+        Task exited = process.WaitForExitAsync(CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                Task<RuntimeAdvertisement> next = listener.NextRuntimeAsync(connectCts.Token).AsTask();
+                if (await Task.WhenAny(next, exited).ConfigureAwait(false) == exited)
+                {
+                    throw new TracerUserException($"'{command}' exited with code {process.ExitCode} before its .NET runtime connected; is it a .NET program?");
+                }
+
+                RuntimeAdvertisement runtime = await next.ConfigureAwait(false);
+                if (ProcessTree.IsSelfOrDescendant(runtime.ProcessId, process.Id))
+                {
+                    return new LaunchedProcess(process, listener, new ReversedRuntimeEndpoint(listener, runtime));
+                }
+
+                listener.Refuse(runtime.Cookie);
+            }
+        }
+        catch (Exception ex) when (ex is TracerUserException or OperationCanceledException)
+        {
+            KillTree(process);
+            process.Dispose();
+            await listener.DisposeAsync().ConfigureAwait(false);
+            if (ex is TracerUserException)
+            {
+                throw;
+            }
+
+            throw new TracerUserException(ct.IsCancellationRequested
+                ? "interrupted before the program started"
+                : $"'{command}' did not connect to the tracer within {connectTimeout.TotalSeconds:0} s; is it a .NET program?");
+        }
     }
 
     /// <summary>Ends the process (and its children) if it still runs; returns its exit code when it has one.</summary>
@@ -123,9 +128,22 @@ public sealed class LaunchedProcess : IAsyncDisposable
             KillTree(Process);
         }
 
-        await _connector.DisposeAsync().ConfigureAwait(false);
+        await Listener.DisposeAsync().ConfigureAwait(false);
         Process.Dispose();
-        TryDelete(_portDirectory);
+    }
+
+    /// <summary>The dotnet host running this tool (so a .dll target uses the same runtime install).</summary>
+    public static string DotnetHost()
+    {
+        string? host = Environment.ProcessPath;
+        if (host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            return host;
+        }
+
+        string? root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        string candidate = root is null ? string.Empty : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(candidate) ? candidate : "dotnet";
     }
 
     private static void Forward(TextWriter output, string? line)
@@ -161,20 +179,6 @@ public sealed class LaunchedProcess : IAsyncDisposable
         return info;
     }
 
-    /// <summary>The dotnet host running this tool (so a .dll target uses the same runtime install).</summary>
-    public static string DotnetHost()
-    {
-        string? host = Environment.ProcessPath;
-        if (host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet")
-        {
-            return host;
-        }
-
-        string? root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
-        string candidate = root is null ? string.Empty : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-        return File.Exists(candidate) ? candidate : "dotnet";
-    }
-
     private static void KillTree(Process process)
     {
         try
@@ -184,30 +188,6 @@ public sealed class LaunchedProcess : IAsyncDisposable
         catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
         {
             // already gone
-        }
-    }
-
-    private static async Task IgnoreAsync(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or TimeoutException)
-        {
-            // the port is being torn down
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // best effort: it only holds a socket
         }
     }
 }

@@ -12,21 +12,21 @@ namespace Tracer.Engine.Collect;
 /// </summary>
 public sealed class LiveTraceSession : IDisposable
 {
-    private readonly DiagnosticsClient _client;
+    private readonly IEventPipeEndpoint _endpoint;
     private readonly LiveTraceOptions _options;
     private readonly Stopwatch _clock = new();
     private readonly TaskCompletionSource _decoderDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _findingStop = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private EventPipeSession? _session;
+    private EventPipeStream? _session;
     private FileStream? _file;
     private StreamPump? _pump;
     private EventPipeDecoder? _decoder;
 
-    public LiveTraceSession(DiagnosticsClient client, int processId, LiveTraceOptions options)
+    public LiveTraceSession(IEventPipeEndpoint endpoint, LiveTraceOptions options)
     {
-        _client = client;
+        _endpoint = endpoint;
         _options = options;
-        ProcessId = processId;
+        ProcessId = endpoint.ProcessId;
         Analyzer = new TraceAnalyzer(options.Analysis);
         Analyzer.Findings.Found += OnFound;
     }
@@ -40,6 +40,8 @@ public sealed class LiveTraceSession : IDisposable
     public string OutputPath => _options.OutputPath;
     /// <summary>Completes when the decoder has read the whole stream.</summary>
     public Task Completion => _decoderDone.Task;
+    /// <summary>Completes when a finding named by <see cref="LiveTraceOptions.StopOn"/> appeared.</summary>
+    public Task StopRequested => _findingStop.Task;
 
     /// <summary>Opens the output, starts the session and the decoder thread. The target keeps running (or stays suspended, for run).</summary>
     public async Task StartAsync(CancellationToken ct)
@@ -54,7 +56,7 @@ public sealed class LiveTraceSession : IDisposable
         timeout.CancelAfter(_options.IpcTimeout);
         try
         {
-            _session = await _client.StartEventPipeSessionAsync(providers, requestRundown: true, _options.BufferMegabytes, timeout.Token).ConfigureAwait(false);
+            _session = await _endpoint.StartSessionAsync(providers, requestRundown: true, _options.BufferMegabytes, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -64,13 +66,13 @@ public sealed class LiveTraceSession : IDisposable
         {
             throw new TracerUserException($"process {ProcessId} is gone or closed its diagnostic port ({ex.Message})");
         }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException or System.Net.Sockets.SocketException)
         {
             throw new TracerUserException($"cannot open the diagnostic port of process {ProcessId}: {ex.Message}");
         }
 
         _clock.Start();
-        _pump = new StreamPump(_session.EventStream, _file);
+        _pump = new StreamPump(_session.Stream, _file);
         _pump.Start();
         var thread = new Thread(Decode) { IsBackground = true, Name = "tracer-decoder" };
         thread.Start();
@@ -108,9 +110,9 @@ public sealed class LiveTraceSession : IDisposable
     }
 
     /// <summary>Asks the runtime to stop and drains the stream; true when the file ended cleanly.</summary>
-    private async Task<bool> StopAsync(CancellationToken force)
+    public async Task<bool> StopAsync(CancellationToken force)
     {
-        if (_session is null)
+        if (_session is null || _decoderDone.Task.IsCompleted)
         {
             return true;
         }
@@ -121,7 +123,8 @@ public sealed class LiveTraceSession : IDisposable
             stopTimeout.CancelAfter(_options.IpcTimeout);
             await _session.StopAsync(stopTimeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ServerNotAvailableException or IOException or TimeoutException or EndOfStreamException)
+        catch (Exception ex) when (ex is OperationCanceledException or ServerNotAvailableException or IOException or TimeoutException
+            or EndOfStreamException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
             // The target is gone or stuck; the stream ends either way.
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Decoding;
+using Tracer.Engine.Reports;
 
 namespace Tracer.Engine.Collect;
 
@@ -30,6 +31,37 @@ public static class TraceFileAnalysis
 
         TraceMetadata.TryLoad(path)?.ApplyTo(analyzer.Model);
         return analyzer;
+    }
+
+    /// <summary>
+    /// Analyzes a trace and, when its sidecar lists child-process traces (written by `run` on a process tree), each
+    /// child's trace too. The first element is <paramref name="path"/>'s. A missing or unreadable child trace becomes
+    /// a note on the root, not an error.
+    /// </summary>
+    public static IReadOnlyList<ReportPart> AnalyzeTree(string path, AnalysisOptions? options = null, Action<long, long>? progress = null)
+    {
+        TraceAnalyzer root = Analyze(path, options, progress);
+        var parts = new List<ReportPart> { new(root.Model, root.Findings.Snapshot()) };
+        TraceMetadata? manifest = TraceMetadata.TryLoad(path);
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        foreach (TraceMetadata.ChildTrace child in manifest?.Children ?? [])
+        {
+            // Only plain file names next to the root are opened: a manifest is data, not a path to follow elsewhere.
+            string name = Path.GetFileName(child.File);
+            string childPath = Path.Combine(directory, name);
+            try
+            {
+                TraceAnalyzer analyzer = Analyze(childPath, options);
+                analyzer.Model.Process(child.Pid).ParentProcessId ??= child.ParentPid;
+                parts.Add(new ReportPart(analyzer.Model, analyzer.Findings.Snapshot()));
+            }
+            catch (TracerUserException ex)
+            {
+                root.Model.AddNote($"child process {child.Pid}: {ex.Message}");
+            }
+        }
+
+        return parts;
     }
 
     private static FileStream OpenChecked(string path)

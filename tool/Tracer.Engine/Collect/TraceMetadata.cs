@@ -15,6 +15,8 @@ public sealed record TraceMetadata
     public int SchemaVersion { get; init; } = 1;
     public List<ProcessEntry> Processes { get; init; } = [];
     public Dictionary<int, string> ThreadNames { get; init; } = new();
+    /// <summary>Traces of child processes (file names relative to this trace's directory): the process tree's manifest.</summary>
+    public List<ChildTrace> Children { get; init; } = [];
 
     public static string PathFor(string tracePath) => tracePath + Suffix;
 
@@ -72,6 +74,8 @@ public sealed record TraceMetadata
     }
 
     public sealed record ProcessEntry(int Pid, string? Name, string? CommandLine, int? ParentPid, int? ExitCode);
+
+    public sealed record ChildTrace(int Pid, int? ParentPid, string File);
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

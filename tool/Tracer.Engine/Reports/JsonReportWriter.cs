@@ -78,6 +78,7 @@ public static class JsonReportWriter
         {
             w.WriteStartObject();
             w.WriteString("id", Hex(l.LockId));
+            w.WriteNumber("pid", l.ProcessId);
             w.WriteString("objectId", Hex(l.ObjectId));
             w.WriteString("name", l.Name);
             w.WriteNumber("contentions", l.Contentions);
@@ -116,6 +117,7 @@ public static class JsonReportWriter
     {
         w.WriteStartObject();
         w.WriteString("kind", f.Kind);
+        w.WriteNumber("pid", f.ProcessId);
         w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
         w.WriteString("summary", f.Summary);
         w.WriteNumber("timeMs", Math.Round(f.TimeMs, 3));

@@ -18,7 +18,7 @@ internal sealed class ReportBuilder(TraceModel model)
             .OrderByDescending(l => l.TotalWaitNs)
             .ThenByDescending(l => l.Contentions)
             .Select(l => new ReportLock(
-                l.LockId, l.ObjectId, LockName(l), l.Contentions, l.TotalWaitNs / 1e6, l.MaxWaitNs / 1e6,
+                MainProcessId, l.LockId, l.ObjectId, LockName(l), l.Contentions, l.TotalWaitNs / 1e6, l.MaxWaitNs / 1e6,
                 l.PercentileWaitNs(50) / 1e6, l.PercentileWaitNs(99) / 1e6,
                 [.. l.Owners.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
                 [.. l.Waiters.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
@@ -26,7 +26,7 @@ internal sealed class ReportBuilder(TraceModel model)
     ];
 
     public ReportFinding Finding(Finding f) => new(
-        f.Kind, f.Severity, f.Summary, f.TimeMs,
+        f.Threads.Select(t => t.ProcessId).FirstOrDefault(pid => pid != 0, MainProcessId), f.Kind, f.Severity, f.Summary, f.TimeMs,
         [.. f.Threads.Select(t => new ReportFindingThread(
             t.ThreadId, Name(t.ThreadId), t.Role, t.WaitsForLock, t.HeldBy, t.HeldBy is int h ? Name(h) : null, t.SinceMs, Frames(t.StackId)))],
         [.. f.Locks.Select(l => l with { Name = l.Name ?? LockNameById(l.LockId) })],
@@ -40,6 +40,9 @@ internal sealed class ReportBuilder(TraceModel model)
             .FirstOrDefault(f => f is not null) ?? "unknown code";
         return TextSanitizer.Clean($"lock 0x{l.LockId:x} in {where}");
     }
+
+    /// <summary>The process this model is about (the first one it knows).</summary>
+    public int MainProcessId => model.Processes.Keys.DefaultIfEmpty(0).First();
 
     private string LockNameById(ulong lockId) =>
         model.Locks.TryGetValue(lockId, out LockInfo? l) ? LockName(l) : $"lock 0x{lockId:x}";

@@ -27,10 +27,12 @@ public static class TextReportWriter
 
     private static void WriteHeader(TraceReport report, TextWriter w)
     {
+        var pids = report.Processes.Select(p => p.ProcessId).ToHashSet();
         foreach (ReportProcess p in report.Processes)
         {
             string exit = p.ExitCode is int code ? $", exit code {code}" : string.Empty;
-            w.WriteLine($"process {p.ProcessId}: {(p.CommandLine.Length > 0 ? p.CommandLine : p.Name)}{exit}");
+            string indent = p.ParentProcessId is int parent && pids.Contains(parent) ? "  └ " : string.Empty;
+            w.WriteLine($"{indent}process {p.ProcessId}: {(p.CommandLine.Length > 0 ? p.CommandLine : p.Name)}{exit}");
         }
 
         string file = report.TraceFile is null ? string.Empty : $"  [{TextSanitizer.Clean(report.TraceFile)}]";
@@ -50,7 +52,8 @@ public static class TextReportWriter
         w.WriteLine($"FINDINGS ({report.Findings.Count})");
         foreach (ReportFinding f in report.Findings)
         {
-            w.WriteLine($"  {f.Kind.ToUpperInvariant()}: {f.Summary} (at {f.TimeMs / 1000:F2} s)");
+            string where = report.Processes.Count > 1 ? $" [pid {f.ProcessId}]" : string.Empty;
+            w.WriteLine($"  {f.Kind.ToUpperInvariant()}{where}: {f.Summary} (at {f.TimeMs / 1000:F2} s)");
             foreach (ReportFindingThread t in f.Threads)
             {
                 w.WriteLine($"    {Describe(t, f)}");

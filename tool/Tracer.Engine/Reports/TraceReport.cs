@@ -25,26 +25,37 @@ public sealed record TraceReport
 
     public bool Has(string kind) => Findings.Any(f => f.Kind == kind);
 
-    public static TraceReport Build(TraceModel model, IReadOnlyList<Finding> findings, string? traceFile = null)
+    public static TraceReport Build(TraceModel model, IReadOnlyList<Finding> findings, string? traceFile = null) =>
+        Build([new ReportPart(model, findings)], traceFile);
+
+    /// <summary>One report over several processes (a traced process tree): the first part is the root.</summary>
+    public static TraceReport Build(IReadOnlyList<ReportPart> parts, string? traceFile = null)
     {
-        var builder = new ReportBuilder(model);
+        var builders = parts.Select(p => (Part: p, Builder: new ReportBuilder(p.Model))).ToList();
+        bool many = parts.Count > 1;
         return new TraceReport
         {
             TraceFile = traceFile,
-            DurationMs = model.DurationMs,
-            Events = model.TotalEvents,
-            LostEvents = model.LostEvents,
-            Bytes = model.TraceBytes,
-            Truncated = model.Truncated,
-            Notes = [.. model.Notes],
-            Processes = [.. model.Processes.Values.OrderBy(p => p.ProcessId).Select(p => new ReportProcess(
-                p.ProcessId, TextSanitizer.Clean(p.Name), TextSanitizer.Clean(p.CommandLine), p.ParentProcessId, p.ExitCode))],
-            Threads = [.. model.Threads.Values.OrderBy(t => t.ThreadId).Select(builder.Thread)],
-            Locks = builder.Locks(),
-            Findings = [.. findings.Select(builder.Finding)],
+            DurationMs = parts.Count == 0 ? 0 : parts.Max(p => p.Model.DurationMs),
+            Events = parts.Sum(p => p.Model.TotalEvents),
+            LostEvents = parts.Sum(p => p.Model.LostEvents),
+            Bytes = parts.Sum(p => p.Model.TraceBytes),
+            Truncated = parts.Any(p => p.Model.Truncated),
+            Notes = [.. parts.SelectMany((p, i) => p.Model.Notes.Select(n => many && i > 0 ? $"pid {MainPid(p.Model)}: {n}" : n))],
+            Processes = [.. parts.SelectMany(p => p.Model.Processes.Values).GroupBy(p => p.ProcessId).Select(g => g.First())
+                .Select(p => new ReportProcess(p.ProcessId, TextSanitizer.Clean(p.Name), TextSanitizer.Clean(p.CommandLine), p.ParentProcessId, p.ExitCode))],
+            Threads = [.. builders.SelectMany(b => b.Part.Model.Threads.Values.OrderBy(t => t.ThreadId).Select(b.Builder.Thread))],
+            Locks = [.. builders.SelectMany(b => b.Builder.Locks()).OrderByDescending(l => l.TotalWaitMs).ThenByDescending(l => l.Contentions)],
+            Findings = [.. builders.SelectMany(b => b.Part.Findings.Select(f => (Finding: b.Builder.Finding(f), f.Severity)))
+                .Select((x, i) => (x.Finding, x.Severity, i)).OrderByDescending(x => x.Severity).ThenBy(x => x.i).Select(x => x.Finding)],
         };
     }
+
+    private static int MainPid(TraceModel model) => model.Processes.Keys.DefaultIfEmpty(0).First();
 }
+
+/// <summary>One process's model and findings, as input to a report.</summary>
+public sealed record ReportPart(TraceModel Model, IReadOnlyList<Finding> Findings);
 
 public sealed record ReportProcess(int ProcessId, string Name, string CommandLine, int? ParentProcessId, int? ExitCode);
 
@@ -53,11 +64,11 @@ public sealed record ReportThread(int ThreadId, int ProcessId, string? Name, str
 
 public sealed record ReportStack(int Count, IReadOnlyList<string> Frames);
 
-public sealed record ReportLock(ulong LockId, ulong ObjectId, string Name, int Contentions, double TotalWaitMs, double MaxWaitMs,
+public sealed record ReportLock(int ProcessId, ulong LockId, ulong ObjectId, string Name, int Contentions, double TotalWaitMs, double MaxWaitMs,
     double P50WaitMs, double P99WaitMs, IReadOnlyList<int> Owners, IReadOnlyList<int> Waiters, IReadOnlyList<ReportStack> TopStacks);
 
 public sealed record ReportFindingThread(int ThreadId, string DisplayName, string Role, ulong? WaitsForLock, int? HeldBy,
     string? HeldByName, double SinceMs, IReadOnlyList<string> Frames);
 
-public sealed record ReportFinding(string Kind, Severity Severity, string Summary, double TimeMs, IReadOnlyList<ReportFindingThread> Threads,
+public sealed record ReportFinding(int ProcessId, string Kind, Severity Severity, string Summary, double TimeMs, IReadOnlyList<ReportFindingThread> Threads,
     IReadOnlyList<FindingLock> Locks, IReadOnlyList<string> Details, IReadOnlyDictionary<string, double> Metrics);

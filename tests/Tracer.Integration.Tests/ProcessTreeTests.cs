@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tracer.Integration.Tests.Infrastructure;
+
+namespace Tracer.Integration.Tests;
+
+/// <summary>`run` follows .NET child processes: one tree from one command, live and on replay.</summary>
+public sealed partial class ProcessTreeTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_parent_with_four_worker_processes_is_traced_as_one_tree_live_and_on_replay()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        string trace = dir.File("pool.nettrace");
+
+        ToolResult live = await ChildProcess.RunToolAsync(s_timeout, "demo", "process-pool", "--no-tui", "--format", "json", "-o", trace);
+
+        Assert.True(live.ExitCode == 0, live.Stderr);
+        Assert.Contains("updates LOST", live.Stderr, StringComparison.Ordinal); // the bug happened, in the workers
+        (int root, int[] children) = Tree(live.Stdout);
+        Assert.Equal(4, children.Length);
+        Assert.Equal(4, ChildTraceLine().Matches(live.Stderr).Count);
+        foreach (int child in children)
+        {
+            Assert.True(File.Exists(dir.File($"pool.{child}.nettrace")), $"child {child} has its own trace");
+        }
+
+        using JsonDocument liveReport = JsonDocument.Parse(live.Stdout);
+        var threadPids = liveReport.RootElement.GetProperty("threads").EnumerateArray().Select(t => t.GetProperty("pid").GetInt32()).ToHashSet();
+        Assert.Contains(root, threadPids);
+        Assert.All(children, c => Assert.Contains(c, threadPids)); // every child shows its own threads
+        Assert.Equal(0, liveReport.RootElement.GetProperty("process").GetProperty("exitCode").GetInt32());
+
+        ToolResult replay = await ChildProcess.RunToolAsync(s_timeout, "report", trace, "--format", "json");
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        (int replayRoot, int[] replayChildren) = Tree(replay.Stdout);
+        Assert.Equal(root, replayRoot);
+        Assert.Equal(children, replayChildren);
+    }
+
+    [Fact]
+    public async Task No_children_resumes_the_workers_untraced()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        string trace = dir.File("solo.nettrace");
+        ToolResult live = await ChildProcess.RunToolAsync(s_timeout, "demo", "process-pool", "--fixed", "--no-children", "--no-tui", "--format", "json", "-o", trace);
+
+        Assert.True(live.ExitCode == 0, live.Stderr);
+        Assert.Contains("no lost updates", live.Stderr, StringComparison.Ordinal); // the workers ran to the end
+        (_, int[] children) = Tree(live.Stdout);
+        Assert.Empty(children);
+        Assert.Single(Directory.GetFiles(dir.Path, "*.nettrace"));
+    }
+
+    private static (int Root, int[] Children) Tree(string json)
+    {
+        using JsonDocument doc = JsonDocument.Parse(json);
+        JsonElement[] processes = [.. doc.RootElement.GetProperty("processes").EnumerateArray()];
+        int root = doc.RootElement.GetProperty("process").GetProperty("pid").GetInt32();
+        int[] children = [.. processes
+            .Where(p => p.TryGetProperty("parentPid", out JsonElement parent) && parent.GetInt32() == root)
+            .Select(p => p.GetProperty("pid").GetInt32()).Order()];
+        return (root, children);
+    }
+
+    [GeneratedRegex(@"tracing child pid \d+ into .*\(held \d+ ms at start-up\)")]
+    private static partial Regex ChildTraceLine();
+}
