@@ -95,7 +95,38 @@ public sealed class LiveTraceSession : IDisposable
             reason = StopReason.Forced;
         }
 
+        CloseOutput();
         return reason;
+    }
+
+    /// <summary>
+    /// Closes the .nettrace. When the stream was cut (the target died, or a forced stop), the partial last block is
+    /// dropped and the end-of-stream marker written, so the file reads to its end like any finished trace.
+    /// Call once the decoder has finished; idempotent.
+    /// </summary>
+    public void CloseOutput()
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        _file.Dispose();
+        _file = null;
+        if (Analyzer.Model.Truncated && _decoderDone.Task.IsCompleted)
+        {
+            try
+            {
+                if (Decoding.NettraceFraming.FinalizeCutTrace(_options.OutputPath) is long length)
+                {
+                    Analyzer.Model.AddNote($"the stream was cut (target died or tracing was forced); the tracer finalized the file at {length:N0} bytes, after the last complete block");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Analyzer.Model.AddNote($"the stream was cut and the file could not be finalized: {ex.Message}");
+            }
+        }
     }
 
     /// <summary>Writes the sidecar with thread names and process facts known now (call after RunAsync).</summary>
@@ -106,7 +137,7 @@ public sealed class LiveTraceSession : IDisposable
         _session?.Dispose();
         _decoder?.Dispose();
         _pump?.Dispose();
-        _file?.Dispose();
+        CloseOutput();
     }
 
     /// <summary>Asks the runtime to stop and drains the stream; true when the file ended cleanly.</summary>
@@ -117,11 +148,13 @@ public sealed class LiveTraceSession : IDisposable
             return true;
         }
 
+        bool stopAccepted = false;
         try
         {
             using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(force);
             stopTimeout.CancelAfter(_options.IpcTimeout);
             await _session.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+            stopAccepted = true;
         }
         catch (Exception ex) when (ex is OperationCanceledException or ServerNotAvailableException or IOException or TimeoutException
             or EndOfStreamException or System.Net.Sockets.SocketException or ObjectDisposedException)
@@ -129,9 +162,11 @@ public sealed class LiveTraceSession : IDisposable
             // The target is gone or stuck; the stream ends either way.
         }
 
-        // The decoder must keep draining for Stop to complete (the runtime writes rundown, then ends the stream).
-        Task drained = await Task.WhenAny(_decoderDone.Task, Task.Delay(_options.IpcTimeout * 2, force).ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
-        if (drained == _decoderDone.Task)
+        // The decoder must keep draining for the stop to complete (the runtime writes its rundown, then ends the
+        // stream). A target that did not even take the stop command will not send more: give it a moment only.
+        TimeSpan drainBudget = stopAccepted ? _options.IpcTimeout : TimeSpan.FromSeconds(1);
+        Task drainTimeout = Task.Delay(drainBudget, force).ContinueWith(_ => { }, TaskScheduler.Default);
+        if (await Task.WhenAny(_decoderDone.Task, drainTimeout).ConfigureAwait(false) == _decoderDone.Task)
         {
             return true;
         }

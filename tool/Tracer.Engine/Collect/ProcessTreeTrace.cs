@@ -76,6 +76,11 @@ public sealed class ProcessTreeTrace : IDisposable
         await _stopAccepting.CancelAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
         bool[] clean = await Task.WhenAll(Sessions.Select(s => s.StopAsync(force))).ConfigureAwait(false);
+        foreach (LiveTraceSession session in Sessions)
+        {
+            session.CloseOutput();
+        }
+
         return clean.All(c => c) || reason == StopReason.TargetExited ? reason : StopReason.Forced;
     }
 

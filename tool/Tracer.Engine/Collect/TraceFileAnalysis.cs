@@ -17,7 +17,13 @@ public static class TraceFileAnalysis
         var analyzer = new TraceAnalyzer(options);
         try
         {
-            using var decoder = new EventPipeDecoder(new ProgressStream(file, progress), analyzer);
+            (long safeLength, string? problem) = NettraceFraming.Scan(file);
+            if (problem is not null)
+            {
+                analyzer.Model.AddNote($"{problem}: reading stops there");
+            }
+
+            using var decoder = new EventPipeDecoder(new ProgressStream(file, safeLength, progress), analyzer);
             decoder.Process();
         }
         catch (TraceFormatException ex)
@@ -99,7 +105,8 @@ public static class TraceFileAnalysis
     }
 
     /// <summary>Reports (bytes read, total bytes) now and then, for progress on long replays.</summary>
-    private sealed class ProgressStream(FileStream inner, Action<long, long>? progress) : Stream
+    /// <summary>Reads at most <paramref name="limit"/> bytes (the soundly framed part).</summary>
+    private sealed class ProgressStream(FileStream inner, long limit, Action<long, long>? progress) : Stream
     {
         private long _nextReport;
 
@@ -107,7 +114,13 @@ public static class TraceFileAnalysis
 
         public override int Read(Span<byte> buffer)
         {
-            int read = inner.Read(buffer);
+            long left = limit - inner.Position;
+            if (left <= 0)
+            {
+                return 0;
+            }
+
+            int read = inner.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
             if (progress is not null && inner.Position >= _nextReport)
             {
                 progress(inner.Position, inner.Length);
