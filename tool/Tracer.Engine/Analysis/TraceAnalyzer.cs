@@ -6,13 +6,13 @@ namespace Tracer.Engine.Analysis;
 /// <summary>The model plus the detectors: the one path every event takes, live or replayed.</summary>
 public sealed class TraceAnalyzer
 {
-    private readonly IReadOnlyList<IDetector> _detectors;
+    private readonly IDetector[] _detectors; // an array: the per-event loop must not allocate an enumerator
     private bool _completed;
 
     public TraceAnalyzer(AnalysisOptions? options = null, IEnumerable<IDetector>? detectors = null)
     {
         Options = options ?? new AnalysisOptions();
-        _detectors = detectors?.ToList() ?? DetectorCatalog.Create(Options);
+        _detectors = [.. detectors ?? DetectorCatalog.Create(Options)];
     }
 
     public AnalysisOptions Options { get; }
@@ -22,9 +22,9 @@ public sealed class TraceAnalyzer
     public void OnEvent(in TraceRecord e)
     {
         Model.Apply(e);
-        foreach (IDetector detector in _detectors)
+        for (int i = 0; i < _detectors.Length; i++)
         {
-            detector.OnEvent(e, Findings);
+            _detectors[i].OnEvent(e, Findings);
         }
     }
 

@@ -4,6 +4,7 @@ namespace Tracer.Engine.Model;
 public sealed class LockInfo(ulong lockId, ulong objectId)
 {
     private readonly List<double> _waitsNs = [];
+    private double[]? _sortedWaitsNs; // cache for percentiles; dropped when a wait is added
 
     public ulong LockId { get; } = lockId;
     /// <summary>Address of the object the lock belongs to (the `lock (x)` target), when the runtime said.</summary>
@@ -49,6 +50,7 @@ public sealed class LockInfo(ulong lockId, ulong objectId)
     internal void OnWaitEnded(double durationNs, int newOwner)
     {
         _waitsNs.Add(durationNs);
+        _sortedWaitsNs = null;
         TotalWaitNs += durationNs;
         MaxWaitNs = Math.Max(MaxWaitNs, durationNs);
         LastKnownOwner = newOwner;
@@ -62,8 +64,13 @@ public sealed class LockInfo(ulong lockId, ulong objectId)
             return 0;
         }
 
-        double[] sorted = [.. _waitsNs];
-        Array.Sort(sorted);
+        if (_sortedWaitsNs is null)
+        {
+            _sortedWaitsNs = [.. _waitsNs];
+            Array.Sort(_sortedWaitsNs);
+        }
+
+        double[] sorted = _sortedWaitsNs;
         int index = (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1;
         return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
     }

@@ -195,6 +195,9 @@ public sealed class TraceModel
         thread.Timeline.Set(e.TimeMs, ThreadState.Running);
     }
 
+    /// <summary>True while <paramref name="threadId"/> waits for a contended lock (between its ContentionStart and Stop).</summary>
+    public bool IsWaitingOnLock(int threadId) => _pendingLockWaits.ContainsKey(threadId);
+
     /// <summary>Threads still waiting when the trace ended, with what they wait on and since when.</summary>
     public IEnumerable<(int ThreadId, bool OnLock, ulong Subject, double SinceMs)> OpenWaits()
     {

@@ -1,13 +1,17 @@
+using System.Runtime.InteropServices;
+
 namespace Tracer.Engine.Symbols;
 
 /// <summary>
 /// Interns call stacks (return addresses, innermost first) so that thousands of identical waits share one copy.
-/// Ids are dense and stable for the life of a trace.
+/// Ids are dense and stable for the life of a trace. A lookup of a stack already seen allocates nothing.
 /// </summary>
 public sealed class StackTable
 {
     private readonly List<ulong[]> _stacks = [];
-    private readonly Dictionary<StackKey, int> _ids = new();
+    // hash -> first id with that hash; further ids with the same hash chain through _next.
+    private readonly Dictionary<int, int> _firstByHash = new();
+    private readonly List<int> _next = [];
 
     public int Count => _stacks.Count;
 
@@ -18,37 +22,36 @@ public sealed class StackTable
             return -1;
         }
 
-        var probe = new StackKey(addresses.ToArray());
-        if (_ids.TryGetValue(probe, out int id))
+        int hash = Hash(addresses);
+        ref int first = ref CollectionsMarshal.GetValueRefOrAddDefault(_firstByHash, hash, out bool exists);
+        if (exists)
         {
-            return id;
+            for (int id = first; id >= 0; id = _next[id])
+            {
+                if (addresses.SequenceEqual(_stacks[id]))
+                {
+                    return id;
+                }
+            }
         }
 
-        id = _stacks.Count;
-        _stacks.Add(probe.Addresses);
-        _ids.Add(probe, id);
-        return id;
+        int newId = _stacks.Count;
+        _stacks.Add(addresses.ToArray());
+        _next.Add(exists ? first : -1);
+        first = newId;
+        return newId;
     }
 
     public ReadOnlySpan<ulong> Get(int id) => id < 0 || id >= _stacks.Count ? ReadOnlySpan<ulong>.Empty : _stacks[id];
 
-    private readonly struct StackKey(ulong[] addresses) : IEquatable<StackKey>
+    private static int Hash(ReadOnlySpan<ulong> addresses)
     {
-        public ulong[] Addresses { get; } = addresses;
-
-        public bool Equals(StackKey other) => Addresses.AsSpan().SequenceEqual(other.Addresses);
-
-        public override bool Equals(object? obj) => obj is StackKey other && Equals(other);
-
-        public override int GetHashCode()
+        ulong h = 14695981039346656037UL;
+        foreach (ulong a in addresses)
         {
-            var hash = new HashCode();
-            foreach (ulong a in Addresses)
-            {
-                hash.Add(a);
-            }
-
-            return hash.ToHashCode();
+            h = (h ^ a) * 1099511628211UL;
         }
+
+        return (int)(h ^ (h >> 32));
     }
 }

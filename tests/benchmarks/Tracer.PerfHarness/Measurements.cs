@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Microsoft.Diagnostics.Tracing;
+using Tracer.Engine.Analysis;
+using Tracer.Engine.Collect;
+
+namespace Tracer.PerfHarness;
+
+/// <summary>Single measurements, each in a fresh process where memory matters.</summary>
+internal static class Measurements
+{
+    /// <summary>The reference: TraceEvent's EventPipeEventSource reading the file and counting every event.</summary>
+    public static (long Events, TimeSpan Time) BareLoop(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        long events = 0;
+        using (var source = new EventPipeEventSource(path))
+        {
+            source.AllEvents += _ => events++;
+            source.Process();
+        }
+
+        return (events, clock.Elapsed);
+    }
+
+    /// <summary>Ours: the full replay path (decode, model, every detector, report built).</summary>
+    public static (long Events, TimeSpan Time, int Findings) FullAnalysis(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        TraceAnalyzer analyzer = TraceFileAnalysis.Analyze(path);
+        var report = Tracer.Engine.Reports.TraceReport.Build(analyzer.Model, analyzer.Findings.Snapshot(), path);
+        return (analyzer.Model.TotalEvents, clock.Elapsed, report.Findings.Count);
+    }
+
+    /// <summary>Prints bare-loop and full-analysis rates on one file (for profiling the decoder).</summary>
+    public static int CompareDecode(string path)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            (long e, TimeSpan t) = BareLoop(path);
+            (long e2, TimeSpan t2, int findings) = FullAnalysis(path);
+            Console.WriteLine($"bare {e / t.TotalSeconds / 1e6:F2} M/s ({t.TotalMilliseconds:F0} ms)   ours {e2 / t2.TotalSeconds / 1e6:F2} M/s ({t2.TotalMilliseconds:F0} ms, {findings} findings)   ratio {t.TotalSeconds / t2.TotalSeconds:F2}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Child-process mode: analyze once and print "events N peak-bytes M" (VmHWM).</summary>
+    public static int MeasureReport(string path)
+    {
+        (long events, _, _) = FullAnalysis(path);
+        Console.WriteLine($"events {events} peak-bytes {PeakResidentBytes()}");
+        return 0;
+    }
+
+    public static long PeakResidentBytes()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+            }
+        }
+
+        return Process.GetCurrentProcess().PeakWorkingSet64;
+    }
+}
