@@ -20,6 +20,9 @@ public static class DemoCatalog
         new("process-isolation", "processes: sharing data",
             "child processes each add to their own copy of a counter; the parent sees 0. Fixed: results over pipes, a shared memory-mapped counter under a named Mutex",
             null, ProcessIsolation.ProcessIsolationDemo.Run) { RunChild = ProcessIsolation.ProcessIsolationDemo.RunChild },
+        new("futures-errors", "futures / map",
+            "await Task.WhenAll shows only the first of three errors; a fire-and-forget task fails unseen. Fixed: read all InnerExceptions, Task.WhenEach, await the task",
+            null, FuturesErrors.FuturesErrorsDemo.Run),
     ];
 
     public static DemoInfo? Find(string name) =>

@@ -7,5 +7,6 @@ public static class DetectorCatalog
     [
         new DeadlockDetector(),
         new LockStarvationDetector(),
+        new FaultedTaskDetector(),
     ];
 }
