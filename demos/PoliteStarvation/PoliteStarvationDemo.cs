@@ -4,15 +4,15 @@ using System.Runtime.CompilerServices;
 namespace Tracer.Demos.PoliteStarvation;
 
 /// <summary>
-/// Locks: starvation. Two greedy threads take a `lock`, work 30 ms, let go and take it again at once; two polite
+/// Locks: starvation. Three greedy threads take a `lock`, work 30 ms, let go and take it again at once; two polite
 /// threads try Monitor.TryEnter with a 20 ms timeout and, when that fails, step back (sleep 10 ms) before trying
-/// again. A turn lasts longer than a polite thread is willing to wait, and whenever the lock comes free the other
+/// again. A turn lasts longer than a polite thread is willing to wait, and whenever the lock comes free another
 /// greedy thread is already queued for it (blocked in Enter), so the Monitor hands it to that one: the polite
 /// threads never get a turn. Fix: a FIFO ticket lock serves every thread in arrival order, so everyone gets turns.
 /// </summary>
 public static class PoliteStarvationDemo
 {
-    private const int Greedy = 2;
+    private const int Greedy = 3;
     private const int Polite = 2;
     /// <summary>How long a turn holds the lock: longer than a polite thread is willing to wait.</summary>
     private const int HoldMs = 30;

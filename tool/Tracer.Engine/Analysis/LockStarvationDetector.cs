@@ -9,7 +9,7 @@ namespace Tracer.Engine.Analysis;
 /// <para>
 /// "Seen holding" comes from ContentionStart's owner field: the runtime names the holder whenever someone waits. A
 /// thread that takes the lock only when nobody else wants it is invisible there, so a thread counts as starved only
-/// if it waited many times, for long in total, and was named holder in at most a tenth as many waits as it made,
+/// if it waited many times, for long in total, and was named holder in at most a fifth as many waits as it made,
 /// while others were named holder many times. Decided at the end (or when a live session asks) from per-thread
 /// counts only, so the result does not depend on the order events from different threads arrive in.
 /// </para>
@@ -22,6 +22,8 @@ public sealed class LockStarvationDetector : IDetector
     public const double MinWaitMs = 100;
     /// <summary>...while the lock was seen held by others at least this often.</summary>
     public const int MinOtherHolds = 10;
+    /// <summary>A starved thread was named holder in at most 1/MaxHoldShare of its waits (each turn it gets may be seen by several waiters).</summary>
+    public const int MaxHoldShare = 5;
 
     private readonly Dictionary<ulong, LockStats> _locks = new();
     private readonly Dictionary<int, (ulong LockId, double SinceMs)> _waiting = new();
@@ -75,7 +77,7 @@ public sealed class LockStarvationDetector : IDetector
         foreach ((ulong lockId, LockStats stats) in _locks)
         {
             List<(int Id, ThreadStats Stats)> starved = [.. stats.Threads
-                .Where(t => t.Value.Waits >= MinWaits && t.Value.WaitMs >= MinWaitMs && t.Value.SeenHolding * 10 <= t.Value.Waits)
+                .Where(t => t.Value.Waits >= MinWaits && t.Value.WaitMs >= MinWaitMs && t.Value.SeenHolding * MaxHoldShare <= t.Value.Waits)
                 .Select(t => (t.Key, t.Value))
                 .OrderBy(t => t.Key)];
             if (starved.Count == 0)
