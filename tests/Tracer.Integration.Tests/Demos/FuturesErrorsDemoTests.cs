@@ -31,6 +31,9 @@ public sealed class FuturesErrorsDemoTests
         Assert.All(s_errors, e => Assert.Contains(e, details, StringComparison.Ordinal));
         string[] frames = [.. TracedDemo.Frames(finding)];
         Assert.Contains(frames, f => f.EndsWith("FuturesErrorsDemo.Job", StringComparison.Ordinal) || f.EndsWith("FuturesErrorsDemo.CleanUpInBackground", StringComparison.Ordinal));
+
+        // Replaying the written trace gives the same findings as the live run.
+        Assert.Equal(demo.LiveFindings, await demo.ReplayFindingsAsync());
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public sealed class PoliteStarvationDemoTests
         Assert.Contains(TracedDemo.Frames(finding), f => f.EndsWith("SharedResource.TryUsePolitely", StringComparison.Ordinal));
         Assert.Contains(TracedDemo.Frames(finding), f => f.StartsWith("System.Threading.Monitor.TryEnter", StringComparison.Ordinal));
         Assert.Contains("PoliteStarvationDemo", Assert.Single(finding.GetProperty("locks").EnumerateArray()).GetProperty("name").GetString(), StringComparison.Ordinal);
+
+        // Replaying the written trace gives the same findings as the live run.
+        Assert.Equal(demo.LiveFindings, await demo.ReplayFindingsAsync());
     }
 
     [Fact]

@@ -10,11 +10,18 @@ internal sealed class TracedDemo : IDisposable
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
-    private TracedDemo(ToolResult result, JsonDocument report)
+    private readonly TempDirectory _dir;
+
+    private TracedDemo(TempDirectory dir, string tracePath, ToolResult result, JsonDocument report)
     {
+        _dir = dir;
+        TracePath = tracePath;
         Result = result;
         Report = report;
     }
+
+    /// <summary>The .nettrace the live run wrote (removed on dispose).</summary>
+    public string TracePath { get; }
 
     public ToolResult Result { get; }
     public JsonDocument Report { get; }
@@ -24,20 +31,42 @@ internal sealed class TracedDemo : IDisposable
 
     public static async Task<TracedDemo> RunAsync(string name, bool fixedVariant)
     {
-        using TempDirectory dir = ToolPaths.NewTempDirectory();
-        string[] args = ["demo", name, .. fixedVariant ? (string[])["--fixed"] : [], "--no-tui", "--format", "json", "-o", dir.File(name + ".nettrace")];
-        ToolResult result = await ChildProcess.RunToolAsync(s_timeout, args);
-        JsonDocument report;
+        var dir = ToolPaths.NewTempDirectory();
+        string trace = dir.File(name + ".nettrace");
+        string[] args = ["demo", name, .. fixedVariant ? (string[])["--fixed"] : [], "--no-tui", "--format", "json", "-o", trace];
         try
         {
-            report = JsonDocument.Parse(result.Stdout);
+            ToolResult result = await ChildProcess.RunToolAsync(s_timeout, args);
+            return new TracedDemo(dir, trace, result, ParseReport(result));
+        }
+        catch
+        {
+            dir.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The findings of `dotnet-tracer report TRACE --format json` on the written trace, as raw JSON.</summary>
+    public async Task<string> ReplayFindingsAsync()
+    {
+        ToolResult replay = await ChildProcess.RunToolAsync(s_timeout, "report", TracePath, "--format", "json");
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        using JsonDocument report = ParseReport(replay);
+        return report.RootElement.GetProperty("findings").GetRawText();
+    }
+
+    public string LiveFindings => Report.RootElement.GetProperty("findings").GetRawText();
+
+    private static JsonDocument ParseReport(ToolResult result)
+    {
+        try
+        {
+            return JsonDocument.Parse(result.Stdout);
         }
         catch (JsonException ex)
         {
             throw new InvalidOperationException($"no JSON report (exit {result.ExitCode}): {ex.Message}\nstdout:\n{result.Stdout}\nstderr:\n{result.Stderr}", ex);
         }
-
-        return new TracedDemo(result, report);
     }
 
     public IEnumerable<JsonElement> Findings(string kind) =>
@@ -59,7 +88,11 @@ internal sealed class TracedDemo : IDisposable
     public static IEnumerable<string> Frames(JsonElement finding) =>
         finding.GetProperty("stacks").EnumerateObject().SelectMany(s => s.Value.EnumerateArray()).Select(f => f.GetString()!);
 
-    public void Dispose() => Report.Dispose();
+    public void Dispose()
+    {
+        Report.Dispose();
+        _dir.Dispose();
+    }
 
     public override string ToString() => $"exit {ExitCode}\nstderr:\n{Result.Stderr}";
 }
