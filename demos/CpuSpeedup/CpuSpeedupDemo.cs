@@ -13,7 +13,7 @@ namespace Tracer.Demos.CpuSpeedup;
 public static class CpuSpeedupDemo
 {
     private const int Factorials = 8;
-    private const int N = 12_000;
+    private const int N = 10_000;
 
     public static int Run(bool fixedVariant)
     {
