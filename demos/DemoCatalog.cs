@@ -5,12 +5,27 @@ public static class DemoCatalog
 {
     public static IReadOnlyList<DemoInfo> All { get; } =
     [
+        new("io-threads", "threads for I/O",
+            "five requests to a slow local web server, one after another: wall time = the sum. Fixed: one thread per request, wall time = the longest",
+            null, IoThreads.IoThreadsDemo.Run),
         new("dining-philosophers", "locks: deadlock",
             "five philosophers take the left fork, then the right: a lock-order cycle. Fixed: take the lower-numbered fork first",
             "deadlock", DiningPhilosophers.DiningPhilosophersDemo.Run),
+        new("polite-starvation", "locks: starvation",
+            "greedy threads re-take a lock at once, polite ones TryEnter with a timeout and back off: the polite ones starve. Fixed: a FIFO ticket lock",
+            "starvation", PoliteStarvation.PoliteStarvationDemo.Run),
+        new("cpu-speedup", "no GIL: CPU work",
+            "big-integer factorials on one thread while the other cores idle. Fixed: one thread per core, all busy at once; speedup printed",
+            null, CpuSpeedup.CpuSpeedupDemo.Run),
+        new("process-isolation", "processes: sharing data",
+            "child processes each add to their own copy of a counter; the parent sees 0. Fixed: results over pipes, a shared memory-mapped counter under a named Mutex",
+            null, ProcessIsolation.ProcessIsolationDemo.Run) { RunChild = ProcessIsolation.ProcessIsolationDemo.RunChild },
         new("process-pool", "processes: sharing data",
             "four worker processes count into a memory-mapped counter with no cross-process lock: updates are lost. Fixed: a named Mutex",
             null, ProcessPool.ProcessPoolDemo.Run),
+        new("futures-errors", "futures / map",
+            "await Task.WhenAll shows only the first of three errors; a fire-and-forget task fails unseen. Fixed: read all InnerExceptions, Task.WhenEach, await the task",
+            null, FuturesErrors.FuturesErrorsDemo.Run),
     ];
 
     public static DemoInfo? Find(string name) =>

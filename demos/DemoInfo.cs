@@ -13,4 +13,7 @@ public sealed record DemoInfo(string Name, string Topic, string Description, str
 
     /// <summary>Longest a traced demo runs before the tracer stops it.</summary>
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>For demos that start copies of themselves: runs `NAME --child ARGS...` (ARGS given). Null: no child mode.</summary>
+    public Func<IReadOnlyList<string>, int>? RunChild { get; init; }
 }

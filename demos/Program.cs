@@ -1,6 +1,7 @@
 using Tracer.Demos;
 
 // Usage: Tracer.Demos NAME [--fixed] [--wait-for-enter]   (normally started by `dotnet-tracer demo NAME`)
+//        Tracer.Demos NAME --child ARGS...       (a child process that a demo started)
 // --wait-for-enter: print "ready" and wait for a line on stdin first, so a tracer can attach before the bug happens.
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")
 {
@@ -18,6 +19,11 @@ if (demo is null)
 {
     Console.Error.WriteLine($"unknown demo '{args[0]}'");
     return 2;
+}
+
+if (args.Length > 1 && args[1] == "--child" && demo.RunChild is not null)
+{
+    return demo.RunChild(args[2..]); // a process the demo started itself: no banner, its output goes to the parent
 }
 
 bool fixedVariant = args.Skip(1).Any(a => a == "--fixed");

@@ -10,6 +10,8 @@ public static class FindingKinds
     public const string Convoy = "convoy";
     public const string Hang = "hang";
     public const string LongWait = "long-wait";
+    /// <summary>Tasks ended with an exception (TPL events), each with its exception and throw stack.</summary>
+    public const string TaskFault = "task-fault";
 
-    public static readonly IReadOnlyList<string> All = [Deadlock, PotentialDeadlock, Race, Starvation, Convoy, Hang, LongWait];
+    public static readonly IReadOnlyList<string> All = [Deadlock, PotentialDeadlock, Race, Starvation, Convoy, Hang, LongWait, TaskFault];
 }

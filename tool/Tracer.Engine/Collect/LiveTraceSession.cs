@@ -49,7 +49,8 @@ public sealed class LiveTraceSession : IDisposable
         _file = OutputFiles.CreatePrivate(_options.OutputPath);
         var providers = new List<EventPipeProvider>
         {
-            new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords),
+            new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords | TplEventDecoder.ExceptionKeyword),
+            new(TplEventDecoder.TplProvider, System.Diagnostics.Tracing.EventLevel.Verbose, TplEventDecoder.TplKeywords),
         };
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -112,7 +112,11 @@ public sealed class EventPipeDecoder : IDisposable
         _model.TotalEvents++;
         Guid provider = data.ProviderGuid;
         int id = (int)data.ID;
-        if (provider == RuntimeProviders.RuntimeGuid)
+        if (TplEventDecoder.Handles(data))
+        {
+            DecodeTask(data);
+        }
+        else if (provider == RuntimeProviders.RuntimeGuid)
         {
             DecodeRuntime(data, id, rundown: false);
         }
@@ -249,6 +253,18 @@ public sealed class EventPipeDecoder : IDisposable
             default:
                 _model.Touch(time);
                 break;
+        }
+    }
+
+    private void DecodeTask(TraceEvent data)
+    {
+        if (TplEventDecoder.TryDecode(data, Payload(data), out TraceRecord task))
+        {
+            Emit(task with { StackId = Stack(data) });
+        }
+        else
+        {
+            _model.Touch(data.TimeStampRelativeMSec);
         }
     }
 

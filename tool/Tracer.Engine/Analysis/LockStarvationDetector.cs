@@ -1,0 +1,170 @@
+using Tracer.Engine.Events;
+
+namespace Tracer.Engine.Analysis;
+
+/// <summary>
+/// Finds threads starved of a lock: they queue for it again and again (often Monitor.TryEnter with a timeout that
+/// runs out, which the runtime reports as a contention start/stop pair like any other wait) and are never seen
+/// holding it, while other threads are seen holding it over and over.
+/// <para>
+/// "Seen holding" comes from ContentionStart's owner field: the runtime names the holder whenever someone waits. A
+/// thread that takes the lock only when nobody else wants it is invisible there, so a thread counts as starved only
+/// if it waited many times, for long in total, and was named holder in at most a fifth as many waits as it made,
+/// while others were named holder many times. Decided at the end (or when a live session asks) from per-thread
+/// counts only, so the result does not depend on the order events from different threads arrive in.
+/// </para>
+/// </summary>
+public sealed class LockStarvationDetector : IDetector
+{
+    /// <summary>A starved thread waited at least this often...</summary>
+    public const int MinWaits = 10;
+    /// <summary>...and at least this long in total (ms)...</summary>
+    public const double MinWaitMs = 100;
+    /// <summary>...while the lock was seen held by others at least this often.</summary>
+    public const int MinOtherHolds = 10;
+    /// <summary>A starved thread was named holder in at most 1/MaxHoldShare of its waits (each turn it gets may be seen by several waiters).</summary>
+    public const int MaxHoldShare = 5;
+
+    private readonly Dictionary<ulong, LockStats> _locks = new();
+    private readonly Dictionary<int, (ulong LockId, double SinceMs)> _waiting = new();
+
+    public void OnEvent(in TraceRecord e, IFindingSink sink)
+    {
+        switch (e.Kind)
+        {
+            case TraceEventKind.ContentionStart:
+            {
+                if (!_locks.TryGetValue(e.LockId, out LockStats? stats))
+                {
+                    stats = new LockStats(e.ObjectId);
+                    _locks.Add(e.LockId, stats);
+                }
+
+                ThreadStats waiter = stats.Thread(e.ThreadId, e.ProcessId);
+                waiter.Waits++;
+                if (waiter.FirstWaitMs < 0)
+                {
+                    waiter.FirstWaitMs = e.TimeMs;
+                }
+
+                if (waiter.StackId < 0 && e.StackId >= 0)
+                {
+                    waiter.StackId = e.StackId;
+                }
+
+                if (e.OwnerThreadId != 0)
+                {
+                    stats.Thread(e.OwnerThreadId, e.ProcessId).SeenHolding++;
+                }
+
+                _waiting[e.ThreadId] = (e.LockId, e.TimeMs);
+                break;
+            }
+
+            case TraceEventKind.ContentionStop:
+                if (_waiting.Remove(e.ThreadId, out var wait) && _locks.TryGetValue(wait.LockId, out LockStats? waited))
+                {
+                    double ms = e.DurationNs > 0 ? e.DurationNs / 1e6 : e.TimeMs - wait.SinceMs;
+                    waited.Thread(e.ThreadId, e.ProcessId).WaitMs += ms;
+                }
+
+                break;
+        }
+    }
+
+    public void Complete(double endMs, IFindingSink sink)
+    {
+        foreach ((ulong lockId, LockStats stats) in _locks)
+        {
+            List<(int Id, ThreadStats Stats)> starved = [.. stats.Threads
+                .Where(t => t.Value.Waits >= MinWaits && t.Value.WaitMs >= MinWaitMs && t.Value.SeenHolding * MaxHoldShare <= t.Value.Waits)
+                .Select(t => (t.Key, t.Value))
+                .OrderBy(t => t.Key)];
+            if (starved.Count == 0)
+            {
+                continue;
+            }
+
+            var starvedIds = starved.Select(s => s.Id).ToHashSet();
+            List<(int Id, ThreadStats Stats)> holders = [.. stats.Threads
+                .Where(t => !starvedIds.Contains(t.Key) && t.Value.SeenHolding > 0)
+                .Select(t => (t.Key, t.Value))
+                .OrderByDescending(t => t.Value.SeenHolding).ThenBy(t => t.Key)];
+            int otherHolds = holders.Sum(h => h.Stats.SeenHolding);
+            if (otherHolds < MinOtherHolds)
+            {
+                continue;
+            }
+
+            Report(lockId, stats, starved, holders, otherHolds, sink);
+        }
+    }
+
+    private static void Report(ulong lockId, LockStats stats, List<(int Id, ThreadStats Stats)> starved,
+        List<(int Id, ThreadStats Stats)> holders, int otherHolds, IFindingSink sink)
+    {
+        int topHolder = holders[0].Id;
+        var threads = new List<FindingThread>();
+        var details = new List<string>();
+        foreach ((int id, ThreadStats s) in starved)
+        {
+            threads.Add(new FindingThread(id, "starved", lockId, topHolder, s.StackId, s.FirstWaitMs, s.ProcessId));
+            details.Add($"tid {id}: waited {s.Waits} times ({s.WaitMs:F0} ms in all), seen holding the lock {s.SeenHolding} times");
+        }
+
+        foreach ((int id, ThreadStats s) in holders)
+        {
+            threads.Add(new FindingThread(id, "holds", null, null, -1, s.FirstWaitMs < 0 ? 0 : s.FirstWaitMs, s.ProcessId));
+            details.Add($"tid {id}: seen holding the lock {s.SeenHolding} times, waited {s.Waits} times");
+        }
+
+        details.Add("a Monitor is not fair: a thread that gives up (TryEnter timeout) or backs off loses to threads already queued; hand the lock over in order (a ticket lock, SemaphoreSlim.WaitAsync queue) or let every thread block");
+        int totalWaits = starved.Sum(s => s.Stats.Waits);
+        double totalMs = starved.Sum(s => s.Stats.WaitMs);
+        sink.Report(new Finding
+        {
+            Kind = FindingKinds.Starvation,
+            Severity = Severity.Error,
+            Summary = $"{starved.Count} thread(s) starved of a lock: {totalWaits} waits ({totalMs:F0} ms), never or rarely holding it, while {holders.Count} other thread(s) held it {otherHolds} times",
+            TimeMs = starved.Min(s => s.Stats.FirstWaitMs),
+            Key = $"starvation:lock:{lockId:x}",
+            Threads = threads,
+            Locks = [new FindingLock(lockId, stats.ObjectId, topHolder)],
+            Details = details,
+            Metrics = new Dictionary<string, double>
+            {
+                ["starvedThreads"] = starved.Count,
+                ["starvedWaits"] = totalWaits,
+                ["starvedWaitMs"] = Math.Round(totalMs, 3),
+                ["otherHolds"] = otherHolds,
+            },
+        });
+    }
+
+    private sealed class LockStats(ulong objectId)
+    {
+        public ulong ObjectId { get; } = objectId;
+        public Dictionary<int, ThreadStats> Threads { get; } = new();
+
+        public ThreadStats Thread(int threadId, int processId)
+        {
+            if (!Threads.TryGetValue(threadId, out ThreadStats? t))
+            {
+                t = new ThreadStats(processId);
+                Threads.Add(threadId, t);
+            }
+
+            return t;
+        }
+    }
+
+    private sealed class ThreadStats(int processId)
+    {
+        public int ProcessId { get; } = processId;
+        public int Waits { get; set; }
+        public double WaitMs { get; set; }
+        public int SeenHolding { get; set; }
+        public double FirstWaitMs { get; set; } = -1;
+        public int StackId { get; set; } = -1;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Tracer.Engine.Events;
+
+/// <summary>What a <see cref="TraceEventKind.TaskEvent"/> record says (its Reason byte).</summary>
+public enum TaskEventReason : byte
+{
+    /// <summary>A managed exception was thrown on the thread (Text = "Type: message", stack at the throw).</summary>
+    ExceptionThrown = 1,
+    /// <summary>A task ran by a scheduler ended faulted (ObjectId = task id).</summary>
+    TaskFaulted = 2,
+    /// <summary>A scheduler started running a task on the thread (ObjectId = task id).</summary>
+    TaskStarted = 3,
+}
