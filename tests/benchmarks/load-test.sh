@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Long live session at a high event rate: the convoy workload with 16 threads traced by `run --no-tui` for
+# MINUTES (default 10). Samples the tracer's resident memory every 10 s and prints a table, then the events/s.
+# Usage: tests/benchmarks/load-test.sh [MINUTES]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+minutes=${1:-10}
+seconds=$((minutes * 60))
+dotnet build -c Release tests/benchmarks/Tracer.PerfHarness -v q -nologo >/dev/null
+bin=tests/benchmarks/Tracer.PerfHarness/bin/Release/net10.0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+dotnet "$bin/dotnet-tracer.dll" run --no-tui --format json -o "$work/load.nettrace" --duration "${seconds}s" -- \
+  "$bin/Tracer.PerfHarness.dll" convoy-target 16 "$((seconds + 30))" >"$work/report.json" 2>"$work/stderr.log" &
+tracer=$!
+echo "elapsed_s  tracer_rss_mib  trace_mib"
+for ((t = 10; t <= seconds + 20; t += 10)); do
+  sleep 10
+  kill -0 "$tracer" 2>/dev/null || break
+  rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$tracer/status" 2>/dev/null || echo "-")
+  size=$(du -m "$work/load.nettrace" 2>/dev/null | cut -f1)
+  printf "%9d  %14s  %9s\n" "$t" "$rss" "$size"
+done
+wait "$tracer" || true
+peak=$(grep -o '"events": [0-9]*' "$work/report.json" | head -1 | grep -o '[0-9]*')
+echo "events: ${peak:-?} in ${seconds} s ($(( ${peak:-0} / seconds )) events/s); lost: $(grep -o '"lostEvents": [0-9]*' "$work/report.json" | head -1 | grep -o '[0-9]*')"
+tail -3 "$work/stderr.log"
