@@ -57,7 +57,10 @@ internal static class LiveRunner
 
         using var progressStop = new CancellationTokenSource();
         Task progress = new ProgressLine(session, stderr, interactive: !Console.IsErrorRedirected).RunAsync(progressStop.Token);
-        StopReason reason = await session.RunAsync(signals.Interrupt, signals.Force).ConfigureAwait(false);
+        using HungProcessProbe? probe = launched is null ? HungProcessProbe.Start(pid, session, settings, stderr) : null;
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(signals.Interrupt, probe?.StopRequested ?? CancellationToken.None);
+        StopReason reason = await session.RunAsync(interrupt.Token, signals.Force).ConfigureAwait(false);
+        reason = reason == StopReason.Interrupted && probe?.StopRequested.IsCancellationRequested == true ? StopReason.Finding : reason;
         await progressStop.CancelAsync().ConfigureAwait(false);
         await progress.ConfigureAwait(false);
 
@@ -82,6 +85,7 @@ internal static class LiveRunner
         session.SaveMetadata();
         stderr.WriteLine($"dotnet-tracer: trace written to {output} ({session.BytesWritten / 1024.0:N0} KiB); replay with: dotnet-tracer report {output}");
         TraceReport report = TraceReport.Build(model, session.Analyzer.Findings.Snapshot(), output);
+        report = probe is null ? report : await probe.MergeAsync(report).ConfigureAwait(false);
         return ReportPrinter.Print(report, settings.Format, settings.FailOn, stdout);
     }
 

@@ -12,5 +12,7 @@ internal sealed record LiveSettings
     public IReadOnlySet<string> FailOn { get; init; } = new HashSet<string>();
     public ReportFormat Format { get; init; } = ReportFormat.Text;
     public bool NoTui { get; init; }
+    /// <summary>collect: no automatic snapshot when the attached process shows no lock activity.</summary>
+    public bool NoSnapshot { get; init; }
     public AnalysisOptions Analysis { get; init; } = new();
 }
