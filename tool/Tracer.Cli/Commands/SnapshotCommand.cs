@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Tracer.Cli.Output;
-using Tracer.Cli.Tracing;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Collect;
 using Tracer.Engine.Reports;
@@ -54,12 +54,20 @@ internal static class SnapshotCommand
     internal static async Task<int> RunAsync(int pid, SnapshotOptions options, ReportFormat format, IReadOnlySet<string> failOn, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         TargetResolver.EnsureTraceable(pid);
-        using var signals = new InterruptSignals(stderr);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct, signals.Interrupt);
+        // Ctrl+C / SIGTERM cancel the snapshot (the temporary dump is deleted on the way out) instead of killing the tool.
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         stderr.WriteLine($"dotnet-tracer: taking a snapshot of {ProcFs.Name(pid) ?? "process"} (pid {pid}): dump, read, then watch threads for {options.Observe.TotalSeconds:0.#} s");
         ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(pid, options, cancel.Token);
         stderr.WriteLine($"dotnet-tracer: snapshot of pid {pid} done: {snapshot.Threads.Count} threads, dump {snapshot.DumpBytes / 1048576.0:F1} MiB in {snapshot.CaptureMs / 1000:F2} s (deleted)");
         TraceReport report = SnapshotAnalysis.Report(snapshot, new AnalysisOptions { HangAfter = options.Observe });
         return ReportPrinter.Print(report, format, failOn, stdout);
+
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        }
     }
 }
