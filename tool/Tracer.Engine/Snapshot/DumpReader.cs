@@ -113,8 +113,10 @@ internal static class DumpReader
 
         if (obj.Type?.Name == "System.Threading.Lock")
         {
-            int owner = obj.TryReadField("_owningThreadId", out uint managedOwner) ? (int)managedOwner : 0;
-            ClrThread? holder = owner == 0 ? null : runtime.Threads.FirstOrDefault(t => t.ManagedThreadId == owner);
+            // Measured on .NET 10 / Linux: _owningThreadId holds the owner's OS thread id; accept a managed id too.
+            int owner = obj.TryReadField("_owningThreadId", out uint ownerId) ? (int)ownerId : 0;
+            ClrThread? holder = owner == 0 ? null
+                : runtime.Threads.FirstOrDefault(t => t.OSThreadId == (uint)owner) ?? runtime.Threads.FirstOrDefault(t => t.ManagedThreadId == owner);
             if (holder is not null)
             {
                 ushort recursion = obj.TryReadField("_recursionCount", out uint r) ? (ushort)r : (ushort)0;
