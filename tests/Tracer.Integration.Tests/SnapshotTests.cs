@@ -137,7 +137,7 @@ public sealed class SnapshotTests(ITestOutputHelper output)
         }
     }
 
-    private static void AssertNoDumpLeft(TempDirectory tmp)
+    internal static void AssertNoDumpLeft(TempDirectory tmp)
     {
         string[] left = [.. Directory.EnumerateFileSystemEntries(tmp.Path, "*", SearchOption.AllDirectories)
             .Where(p => Path.GetFileName(p).StartsWith("dotnet-tracer-snapshot-", StringComparison.Ordinal) || p.EndsWith(".dmp", StringComparison.Ordinal))];
@@ -145,11 +145,11 @@ public sealed class SnapshotTests(ITestOutputHelper output)
     }
 
     // Target and tool share TMPDIR: the diagnostic sockets and the tool's temporary dump directory both live there.
-    private static Dictionary<string, string> Env(TempDirectory tmp) => new() { ["TMPDIR"] = tmp.Path };
+    internal static Dictionary<string, string> Env(TempDirectory tmp) => new() { ["TMPDIR"] = tmp.Path };
 
     private static ChildProcess Demo(TempDirectory tmp, params string[] arguments) =>
         ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.DemosDll, .. arguments], Env(tmp));
 
-    private static ChildProcess Tool(TempDirectory tmp, params string[] arguments) =>
+    internal static ChildProcess Tool(TempDirectory tmp, params string[] arguments) =>
         ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.TracerDll, .. arguments], Env(tmp));
 }

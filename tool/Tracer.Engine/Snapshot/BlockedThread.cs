@@ -31,7 +31,7 @@ public sealed record BlockedThread(SnapshotThread Thread, WaitKind Kind, int Fra
 
     /// <summary>
     /// The object the blocking call is about: for a lock, the innermost object at or below the call's frame that is a
-    /// held lock not held by this thread; otherwise the innermost object the call's frames refer to.
+    /// held lock not held by this thread; otherwise the System.Threading object nearest the call's own frame.
     /// </summary>
     private static FrameObject? Subject(SnapshotThread thread, WaitKind kind, int frame, Dictionary<ulong, SnapshotLock> locks)
     {
@@ -42,7 +42,9 @@ public sealed record BlockedThread(SnapshotThread Thread, WaitKind Kind, int Fra
                 ?? candidates.FirstOrDefault(o => kind != WaitKind.LockEnter || o.TypeName == "System.Threading.Lock");
         }
 
-        return candidates.FirstOrDefault(o => o.TypeName is not null && o.TypeName.StartsWith("System.Threading.", StringComparison.Ordinal))
-            ?? candidates.FirstOrDefault();
+        // The API frame's own object (its `this`: the Barrier, not the event inside it) is the one the user knows.
+        IEnumerable<FrameObject> outermostFirst = candidates.OrderByDescending(o => o.FrameIndex);
+        return outermostFirst.FirstOrDefault(o => o.TypeName is not null && o.TypeName.StartsWith("System.Threading.", StringComparison.Ordinal))
+            ?? outermostFirst.FirstOrDefault();
     }
 }

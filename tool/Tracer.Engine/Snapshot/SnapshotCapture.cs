@@ -13,6 +13,12 @@ public static class SnapshotCapture
 {
     public const string TempPrefix = "dotnet-tracer-snapshot-";
 
+    /// <summary>
+    /// Wake-ups a blocked thread may show while watched: timed waits poll (Barrier wakes after 100 ms, 200 ms, ... up
+    /// to every 10 s), so "never scheduled" would miss them; a thread doing real work is scheduled far more often.
+    /// </summary>
+    public const int PollWakeups = 4;
+
     public static async Task<ProcessSnapshot> TakeAsync(int pid, SnapshotOptions options, CancellationToken ct)
     {
         DirectoryInfo dir = Directory.CreateTempSubdirectory(TempPrefix); // 0700 on Unix
@@ -48,7 +54,7 @@ public static class SnapshotCapture
                 CaptureMs = captureMs,
                 ObservedMs = observedMs,
                 Notes = [.. read.Notes, $"the dump took {written.TotalSeconds:F2} s to write and {(captureMs / 1000) - written.TotalSeconds:F2} s to read"],
-                Threads = [.. read.Threads.Select(t => t with { MadeProgress = Progress(before, after, t.OsThreadId) })],
+                Threads = [.. read.Threads.Select(t => Wakeups(before, after, t.OsThreadId) is long n ? t with { Wakeups = n, MadeProgress = n > PollWakeups } : t)],
             };
         }
         finally
@@ -64,8 +70,8 @@ public static class SnapshotCapture
         }
     }
 
-    private static bool? Progress(Dictionary<int, long>? before, Dictionary<int, long>? after, int tid) =>
-        before is not null && after is not null && before.TryGetValue(tid, out long b) && after.TryGetValue(tid, out long a) ? a != b : null;
+    private static long? Wakeups(Dictionary<int, long>? before, Dictionary<int, long>? after, int tid) =>
+        before is not null && after is not null && before.TryGetValue(tid, out long b) && after.TryGetValue(tid, out long a) ? a - b : null;
 
     private static async Task WriteDumpAsync(int pid, string path, TimeSpan timeout, CancellationToken ct)
     {

@@ -5,7 +5,7 @@ using Tracer.Engine.Reports;
 namespace Tracer.Engine.Snapshot;
 
 /// <summary>
-/// Threads a snapshot shows blocked, outside any deadlock, that did not run while watched: reported as <c>hang</c>,
+/// Threads a snapshot shows blocked, outside any deadlock, that (almost) did not run while watched: reported as <c>hang</c>,
 /// grouped by what they block in and on which object (or, without an object, where). Waits without an owner
 /// (semaphores, events, barriers, joins) are reported as such: no owner is invented. Pure: no I/O, no clock.
 /// </summary>
@@ -25,7 +25,7 @@ public static class SnapshotHangFinder
             string whose = WaitClassifier.HasOwner(first.Kind)
                 ? owner is int o ? $", held by tid {o}" : ", owner unknown"
                 : string.Empty;
-            string howLong = snapshot.ObservedMs > 0 ? string.Create(CultureInfo.InvariantCulture, $" and did not run for {snapshot.ObservedMs / 1000:F1} s") : string.Empty;
+            string howLong = snapshot.ObservedMs > 0 ? string.Create(CultureInfo.InvariantCulture, $", no progress in {snapshot.ObservedMs / 1000:F1} s") : string.Empty;
 
             var details = new List<string>();
             if (WaitClassifier.HasOwner(first.Kind) && owner is int holder)
@@ -41,6 +41,11 @@ public static class SnapshotHangFinder
             else if (!WaitClassifier.HasOwner(first.Kind))
             {
                 details.Add($"{WaitClassifier.Describe(first.Kind)} has no owner: the thread that should signal or release it never did, or is stuck itself");
+            }
+
+            if (members.Max(b => b.Thread.Wakeups ?? 0) is long woke and > 0)
+            {
+                details.Add($"woke up to {woke} times while watched without leaving the wait (a timed wait that polls?)");
             }
 
             if (first.Thread.MadeProgress is null)
