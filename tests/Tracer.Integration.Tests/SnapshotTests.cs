@@ -83,6 +83,42 @@ public sealed class SnapshotTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Collect_on_a_healthy_idle_process_snapshots_it_and_adds_no_finding()
+    {
+        using TempDirectory tmp = ToolPaths.NewTempDirectory();
+        using ChildProcess demo = Demo(tmp, "dining-philosophers", "--fixed", "--wait-for-enter");
+        await demo.WaitForLineAsync("ready", s_timeout);
+
+        using ChildProcess tool = Tool(tmp, "collect", "-p", demo.Id.ToString(), "--no-tui", "--duration", "6s", "--format", "json",
+            "--fail-on", "any", "-o", tmp.File("idle.nettrace"));
+        int exit = await tool.WaitForExitAsync(s_timeout);
+
+        Assert.True(exit == 0, $"exit {exit}\n{tool.Stdout}\n{tool.Stderr}");
+        Assert.Contains("taking a snapshot", tool.Stderr, StringComparison.Ordinal);
+        using JsonDocument report = JsonDocument.Parse(tool.Stdout);
+        Assert.Empty(report.RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Contains(report.RootElement.GetProperty("trace").GetProperty("notes").EnumerateArray(),
+            n => n.GetString()!.StartsWith("no lock activity after attach, so a snapshot was taken", StringComparison.Ordinal));
+        AssertNoDumpLeft(tmp);
+    }
+
+    [Fact]
+    public async Task Collect_with_no_snapshot_takes_none()
+    {
+        using TempDirectory tmp = ToolPaths.NewTempDirectory();
+        using ChildProcess demo = await StartDeadlockedDiningAsync(tmp);
+
+        using ChildProcess tool = Tool(tmp, "collect", "-p", demo.Id.ToString(), "--no-tui", "--no-snapshot", "--duration", "4s", "--format", "json",
+            "-o", tmp.File("off.nettrace"));
+        int exit = await tool.WaitForExitAsync(s_timeout);
+
+        Assert.True(exit == 0, tool.Stderr);
+        Assert.DoesNotContain("taking a snapshot", tool.Stderr, StringComparison.Ordinal);
+        using JsonDocument report = JsonDocument.Parse(tool.Stdout);
+        Assert.Empty(report.RootElement.GetProperty("findings").EnumerateArray()); // the old deadlock emits nothing: why the probe exists
+    }
+
+    [Fact]
     public async Task A_target_that_dies_during_the_snapshot_gives_one_clear_line_exit_2_and_no_leftover_files()
     {
         using TempDirectory tmp = ToolPaths.NewTempDirectory();

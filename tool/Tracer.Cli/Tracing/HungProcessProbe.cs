@@ -112,9 +112,23 @@ internal sealed class HungProcessProbe : IDisposable
     {
         _stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: no lock activity for {Quiet.TotalSeconds:0} s; taking a snapshot of pid {_pid} to look for a hang that formed before attach (--no-snapshot turns this off)");
         var options = new SnapshotOptions { Observe = _settings.Analysis.HangAfter };
-        ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(_pid, options, CancellationToken.None).ConfigureAwait(false);
+        bool deadlockTold = false;
+        ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(_pid, options, CancellationToken.None, read =>
+        {
+            // A cycle in the dump is certain without watching the threads: tell (and stop) now.
+            foreach (ReportFinding f in SnapshotAnalysis.Report(read, _settings.Analysis).Findings.Where(f => f.Kind == FindingKinds.Deadlock))
+            {
+                _stderr.WriteLine($"dotnet-tracer: {f.Kind} found by the snapshot: {f.Summary}");
+                deadlockTold = true;
+            }
+
+            if (deadlockTold && _settings.StopOn.Contains(FindingKinds.Deadlock))
+            {
+                _stop.Cancel();
+            }
+        }).ConfigureAwait(false);
         TraceReport report = SnapshotAnalysis.Report(snapshot, _settings.Analysis);
-        foreach (ReportFinding f in report.Findings)
+        foreach (ReportFinding f in report.Findings.Where(f => !(deadlockTold && f.Kind == FindingKinds.Deadlock)))
         {
             _stderr.WriteLine($"dotnet-tracer: {f.Kind} found by the snapshot: {f.Summary}");
         }

@@ -19,7 +19,8 @@ public static class SnapshotCapture
     /// </summary>
     public const int PollWakeups = 4;
 
-    public static async Task<ProcessSnapshot> TakeAsync(int pid, SnapshotOptions options, CancellationToken ct)
+    /// <param name="onRead">Called with the dump's content before threads are watched: deadlocks are certain already.</param>
+    public static async Task<ProcessSnapshot> TakeAsync(int pid, SnapshotOptions options, CancellationToken ct, Action<ProcessSnapshot>? onRead = null)
     {
         DirectoryInfo dir = Directory.CreateTempSubdirectory(TempPrefix); // 0700 on Unix
         try
@@ -34,6 +35,7 @@ public static class SnapshotCapture
             ProcessSnapshot read = await Task.Run(() => DumpReader.Read(dumpPath, pid, tid => ProcFs.ThreadName(pid, tid)), ct).ConfigureAwait(false);
             File.Delete(dumpPath);
             double captureMs = clock.Elapsed.TotalMilliseconds;
+            onRead?.Invoke(read with { ProcessName = ProcFs.Name(pid), DumpBytes = bytes, CaptureMs = captureMs });
 
             // The window starts at the first sample, taken as soon as the dump was written (reading it overlaps the wait).
             Dictionary<int, long>? after = null;
