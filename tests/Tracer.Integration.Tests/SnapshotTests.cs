@@ -119,6 +119,23 @@ public sealed class SnapshotTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_target_that_cannot_answer_cannot_hang_the_tool()
+    {
+        const int SigStop = 19;
+        using TempDirectory tmp = ToolPaths.NewTempDirectory();
+        using ChildProcess demo = Demo(tmp, "dining-philosophers", "--wait-for-enter");
+        await demo.WaitForLineAsync("ready", s_timeout);
+        demo.Signal(SigStop); // its diagnostic server cannot answer any more; killed on dispose
+
+        using ChildProcess tool = Tool(tmp, "snapshot", "-p", demo.Id.ToString(), "--timeout", "2s");
+        int exit = await tool.WaitForExitAsync(s_timeout);
+
+        Assert.True(exit == 2, $"exit {exit}\n{tool.Stderr}");
+        Assert.Contains($"dotnet-tracer: process {demo.Id} did not write its dump within 2 s", tool.Stderr, StringComparison.Ordinal);
+        AssertNoDumpLeft(tmp);
+    }
+
+    [Fact]
     public async Task A_target_that_dies_during_the_snapshot_gives_one_clear_line_exit_2_and_no_leftover_files()
     {
         using TempDirectory tmp = ToolPaths.NewTempDirectory();
