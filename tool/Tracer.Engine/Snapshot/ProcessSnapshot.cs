@@ -27,10 +27,7 @@ public sealed record ProcessSnapshot
 /// <param name="Objects">Objects the stack refers to, with the index of the frame that refers to them.</param>
 public sealed record SnapshotThread(int OsThreadId, int ManagedThreadId, string? Name, IReadOnlyList<string> Frames, IReadOnlyList<FrameObject> Objects)
 {
-    /// <summary>
-    /// False when the OS scheduled the thread at most <see cref="SnapshotCapture.PollWakeups"/> times while it was watched
-    /// after the dump (blocked, or a timed wait that polls, as Barrier does); true when it ran more; null when unknown.
-    /// </summary>
+    /// <summary>Whether the thread kept running while watched after the dump (<see cref="ThreadActivity"/>); null when unknown.</summary>
     public bool? MadeProgress { get; init; }
     /// <summary>How often the thread was scheduled while watched (null when unknown).</summary>
     public long? Wakeups { get; init; }

@@ -92,7 +92,7 @@ public static class SnapshotAnalysis
             $"dump of {snapshot.DumpBytes / 1048576.0:F1} MiB written and read in {snapshot.CaptureMs / 1000:F2} s (deleted)");
         if (snapshot.ObservedMs > 0)
         {
-            model.AddNote($"threads were watched for {snapshot.ObservedMs / 1000:F1} s after the dump; only blocked threads the OS scheduled at most {SnapshotCapture.PollWakeups} times in that time count as hung");
+            model.AddNote($"threads were watched for {snapshot.ObservedMs / 1000:F1} s after the dump; blocked threads that the OS scheduled only in a few short bursts (a polling timed wait) or not at all count as hung");
         }
 
         foreach (string note in snapshot.Notes)

@@ -13,11 +13,7 @@ public static class SnapshotCapture
 {
     public const string TempPrefix = "dotnet-tracer-snapshot-";
 
-    /// <summary>
-    /// Wake-ups a blocked thread may show while watched: timed waits poll (Barrier wakes after 100 ms, 200 ms, ... up
-    /// to every 10 s), so "never scheduled" would miss them; a thread doing real work is scheduled far more often.
-    /// </summary>
-    public const int PollWakeups = 4;
+    private static readonly TimeSpan s_sampleEvery = TimeSpan.FromMilliseconds(100);
 
     /// <param name="onRead">Called with the dump's content before threads are watched: deadlocks are certain already.</param>
     public static async Task<ProcessSnapshot> TakeAsync(int pid, SnapshotOptions options, CancellationToken ct, Action<ProcessSnapshot>? onRead = null)
@@ -38,16 +34,16 @@ public static class SnapshotCapture
             onRead?.Invoke(read with { ProcessName = ProcFs.Name(pid), DumpBytes = bytes, CaptureMs = captureMs });
 
             // The window starts at the first sample, taken as soon as the dump was written (reading it overlaps the wait).
-            Dictionary<int, long>? after = null;
+            var samples = new List<IReadOnlyDictionary<int, long>>();
             double observedMs = 0;
             if (before is not null && options.Observe > TimeSpan.Zero)
             {
-                TimeSpan left = options.Observe - (clock.Elapsed - sampledAt);
-                await Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct).ConfigureAwait(false);
-                after = ThreadProgress.Sample(pid) ?? throw Exited(pid);
+                samples.Add(before);
+                await SampleUntilAsync(pid, samples, clock, sampledAt + options.Observe, ct).ConfigureAwait(false);
                 observedMs = (clock.Elapsed - sampledAt).TotalMilliseconds;
             }
 
+            Dictionary<int, ThreadActivity.Activity> activity = ThreadActivity.Judge(samples);
             return read with
             {
                 ProcessName = ProcFs.Name(pid),
@@ -56,7 +52,7 @@ public static class SnapshotCapture
                 CaptureMs = captureMs,
                 ObservedMs = observedMs,
                 Notes = [.. read.Notes, $"the dump took {written.TotalSeconds:F2} s to write and {(captureMs / 1000) - written.TotalSeconds:F2} s to read"],
-                Threads = [.. read.Threads.Select(t => Wakeups(before, after, t.OsThreadId) is long n ? t with { Wakeups = n, MadeProgress = n > PollWakeups } : t)],
+                Threads = [.. read.Threads.Select(t => activity.TryGetValue(t.OsThreadId, out ThreadActivity.Activity a) ? t with { Wakeups = a.Wakeups, MadeProgress = a.MadeProgress } : t)],
             };
         }
         finally
@@ -72,8 +68,16 @@ public static class SnapshotCapture
         }
     }
 
-    private static long? Wakeups(Dictionary<int, long>? before, Dictionary<int, long>? after, int tid) =>
-        before is not null && after is not null && before.TryGetValue(tid, out long b) && after.TryGetValue(tid, out long a) ? a - b : null;
+    /// <summary>Samples every 100 ms until <paramref name="until"/> on the clock; a process gone meanwhile is an error.</summary>
+    private static async Task SampleUntilAsync(int pid, List<IReadOnlyDictionary<int, long>> samples, Stopwatch clock, TimeSpan until, CancellationToken ct)
+    {
+        while (clock.Elapsed < until)
+        {
+            TimeSpan left = until - clock.Elapsed;
+            await Task.Delay(left < s_sampleEvery ? left : s_sampleEvery, ct).ConfigureAwait(false);
+            samples.Add(ThreadProgress.Sample(pid) ?? throw Exited(pid));
+        }
+    }
 
     private static async Task WriteDumpAsync(int pid, string path, TimeSpan timeout, CancellationToken ct)
     {
