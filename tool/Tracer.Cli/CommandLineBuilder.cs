@@ -15,6 +15,7 @@ internal static class CommandLineBuilder
             RunCommand.Create(),
             ReportCommand.Create(),
             DemoCommand.Create(),
+            SnapshotCommand.Create(),
         };
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args, TextWriter stdout, TextWriter stderr)

@@ -7,6 +7,8 @@ internal static class ToolPaths
 
     public static string DemosDll => Path.Combine(AppContext.BaseDirectory, "Tracer.Demos.dll");
 
+    public static string HangTargetsDll => Path.Combine(AppContext.BaseDirectory, "Tracer.HangTargets.dll");
+
     public static string Dotnet => Tracer.Engine.Collect.LaunchedProcess.DotnetHost();
 
     /// <summary>A fresh directory for one test's traces, removed by the caller's dispose.</summary>

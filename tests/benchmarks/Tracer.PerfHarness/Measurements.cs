@@ -36,6 +36,15 @@ internal static class Measurements
     {
         for (int i = 0; i < 3; i++)
         {
+            var clock = Stopwatch.StartNew();
+            var noDetectors = new TraceAnalyzer(detectors: []);
+            using (var stream = File.OpenRead(path))
+            using (var decoder = new Tracer.Engine.Decoding.EventPipeDecoder(stream, noDetectors))
+            {
+                decoder.Process();
+            }
+
+            Console.WriteLine($"decode + model only: {noDetectors.Model.TotalEvents / clock.Elapsed.TotalSeconds / 1e6:F2} M/s ({clock.Elapsed.TotalMilliseconds:F0} ms)");
             (long e, TimeSpan t) = BareLoop(path);
             (long e2, TimeSpan t2, int findings) = FullAnalysis(path);
             Console.WriteLine($"bare {e / t.TotalSeconds / 1e6:F2} M/s ({t.TotalMilliseconds:F0} ms)   ours {e2 / t2.TotalSeconds / 1e6:F2} M/s ({t2.TotalMilliseconds:F0} ms, {findings} findings)   ratio {t.TotalSeconds / t2.TotalSeconds:F2}");

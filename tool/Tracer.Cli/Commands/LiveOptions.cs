@@ -14,6 +14,10 @@ internal sealed class LiveOptions
     private readonly Option<IReadOnlySet<string>> _stopOn = CommonOptions.StopOn();
     private readonly Option<IReadOnlySet<string>> _failOn = CommonOptions.FailOn();
     private readonly Option<TimeSpan> _hangAfter = CommonOptions.HangAfter();
+    private readonly Option<bool> _noSnapshot = new("--no-snapshot")
+    {
+        Description = "collect: do not take a snapshot when the process shows no lock activity after attach (see the snapshot command).",
+    };
 
     private readonly Option<bool> _noChildren = new("--no-children")
     {
@@ -38,6 +42,7 @@ internal sealed class LiveOptions
         command.Options.Add(options._stopOn);
         command.Options.Add(options._failOn);
         command.Options.Add(options._hangAfter);
+        command.Options.Add(options._noSnapshot);
         return options;
     }
 
@@ -51,6 +56,7 @@ internal sealed class LiveOptions
         FailOn = parse.GetValue(_failOn) ?? new HashSet<string>(),
         Analysis = new AnalysisOptions { HangAfter = parse.GetValue(_hangAfter) },
         FollowChildren = !_launches || !parse.GetValue(_noChildren),
+        NoSnapshot = parse.GetValue(_noSnapshot),
     };
 
     /// <summary>True when the user gave the option explicitly (so a demo's default does not override it).</summary>

@@ -20,10 +20,14 @@ internal static class LiveRunner
         await session.StartAsync(ct).ConfigureAwait(false);
         Announce(processName, pid, options.OutputPath, settings, stderr);
 
-        StopReason reason = await WithProgressAsync(session, stderr, () => session.RunAsync(signals.Interrupt, signals.Force)).ConfigureAwait(false);
+        // A process that is already hung sends no events: the probe takes a snapshot when nothing moves.
+        using HungProcessProbe? probe = HungProcessProbe.Start(pid, session, settings, stderr);
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(signals.Interrupt, probe?.StopRequested ?? CancellationToken.None);
+        StopReason reason = await WithProgressAsync(session, stderr, () => session.RunAsync(interrupt.Token, signals.Force)).ConfigureAwait(false);
+        reason = reason == StopReason.Interrupted && probe?.StopRequested.IsCancellationRequested == true ? StopReason.Finding : reason;
         stderr.WriteLine($"dotnet-tracer: tracing stopped ({Describe(reason)})");
         session.SaveMetadata();
-        return Finish([session], options.OutputPath, settings, stdout, stderr);
+        return await FinishAsync([session], options.OutputPath, settings, stdout, stderr, probe).ConfigureAwait(false);
     }
 
     /// <summary>Launches a program suspended and traces it (and, unless told not to, its .NET children) from their first instruction.</summary>
@@ -57,7 +61,7 @@ internal static class LiveRunner
             ? $"dotnet-tracer: tracing stopped ({Describe(reason)}); ended pid {pid}, which was still running"
             : $"dotnet-tracer: pid {pid} exited with code {exitCode}");
         tree.SaveMetadata();
-        return Finish(tree.Sessions, options.OutputPath, settings, stdout, stderr);
+        return await FinishAsync(tree.Sessions, options.OutputPath, settings, stdout, stderr, probe: null).ConfigureAwait(false);
     }
 
     private static LiveTraceOptions Options(LiveSettings settings, string output) => new()
@@ -95,12 +99,14 @@ internal static class LiveRunner
         return reason;
     }
 
-    private static int Finish(IReadOnlyList<LiveTraceSession> sessions, string output, LiveSettings settings, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> FinishAsync(IReadOnlyList<LiveTraceSession> sessions, string output, LiveSettings settings,
+        TextWriter stdout, TextWriter stderr, HungProcessProbe? probe)
     {
         long bytes = sessions.Sum(s => s.BytesWritten);
         string children = sessions.Count > 1 ? $" and {sessions.Count - 1} child trace(s) next to it" : string.Empty;
         stderr.WriteLine($"dotnet-tracer: trace written to {output}{children} ({bytes / 1024.0:N0} KiB); replay with: dotnet-tracer report {output}");
         TraceReport report = TraceReport.Build([.. sessions.Select(s => new ReportPart(s.Analyzer.Model, s.Analyzer.Findings.Snapshot()))], output);
+        report = probe is null ? report : await probe.MergeAsync(report).ConfigureAwait(false);
         return ReportPrinter.Print(report, settings.Format, settings.FailOn, stdout);
     }
 

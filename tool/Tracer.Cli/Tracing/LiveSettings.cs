@@ -14,5 +14,7 @@ internal sealed record LiveSettings
     public bool NoTui { get; init; }
     /// <summary>run/demo: also trace .NET child processes (default); --no-children resumes them untraced.</summary>
     public bool FollowChildren { get; init; } = true;
+    /// <summary>collect: no automatic snapshot when the attached process shows no lock activity.</summary>
+    public bool NoSnapshot { get; init; }
     public AnalysisOptions Analysis { get; init; } = new();
 }

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Tracer.Integration.Tests.Infrastructure;
+
+namespace Tracer.Integration.Tests;
+
+/// <summary>`snapshot` on small programs that hang in one known way each (tests/Tracer.HangTargets).</summary>
+public sealed class SnapshotHangTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_deadlock_over_System_Threading_Lock_names_both_threads_and_owners()
+    {
+        JsonElement[] findings = await SnapshotAsync("lock-deadlock", blockingLines: 2, expectedExit: 1, "--fail-on", "deadlock");
+
+        JsonElement deadlock = Assert.Single(findings, f => f.GetProperty("kind").GetString() == "deadlock");
+        JsonElement[] threads = [.. deadlock.GetProperty("threads").EnumerateArray()];
+        Assert.Equal(["lock-first", "lock-second"], threads.Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
+        Assert.True(threads.Select(t => t.GetProperty("heldBy").GetInt32()).ToHashSet().SetEquals(threads.Select(t => t.GetProperty("id").GetInt32())));
+        Assert.All(deadlock.GetProperty("locks").EnumerateArray(), l => Assert.StartsWith("System.Threading.Lock 0x", l.GetProperty("name").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_leaked_lock_is_a_hang_naming_the_holder_that_moved_on()
+    {
+        JsonElement[] findings = await SnapshotAsync("lock-leak", blockingLines: 2, expectedExit: 1, "--fail-on", "hang");
+
+        Assert.DoesNotContain(findings, f => f.GetProperty("kind").GetString() == "deadlock");
+        JsonElement hang = Assert.Single(findings, f => f.GetProperty("threads").EnumerateArray().Any(t => t.GetProperty("name").GetString()!.StartsWith("waiter ", StringComparison.Ordinal)));
+        Assert.Equal("hang", hang.GetProperty("kind").GetString());
+        JsonElement waiter = Assert.Single(hang.GetProperty("threads").EnumerateArray());
+        Assert.True(waiter.TryGetProperty("heldBy", out _), "the holder of the leaked lock is named");
+        Assert.Contains(hang.GetProperty("details").EnumerateArray(), d => d.GetString()!.StartsWith("the holder leaker (tid ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Consumers_of_a_semaphore_nobody_releases_are_one_hang_without_an_owner()
+    {
+        JsonElement[] findings = await SnapshotAsync("semaphore", blockingLines: 3, expectedExit: 1, "--fail-on", "hang");
+
+        JsonElement hang = Assert.Single(findings);
+        Assert.Equal("hang", hang.GetProperty("kind").GetString());
+        Assert.Contains("SemaphoreSlim.Wait", hang.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        JsonElement[] threads = [.. hang.GetProperty("threads").EnumerateArray()];
+        Assert.Equal(["consumer-0", "consumer-1", "consumer-2"], threads.Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
+        Assert.All(threads, t => Assert.False(t.TryGetProperty("heldBy", out _), "no owner is invented"));
+    }
+
+    [Fact]
+    public async Task Participants_stuck_at_a_barrier_are_one_hang()
+    {
+        JsonElement[] findings = await SnapshotAsync("barrier", blockingLines: 2, expectedExit: 1, "--fail-on", "hang");
+
+        JsonElement hang = Assert.Single(findings, f => f.GetProperty("summary").GetString()!.Contains("Barrier.SignalAndWait", StringComparison.Ordinal));
+        Assert.Equal(["phase-0", "phase-1"], hang.GetProperty("threads").EnumerateArray().Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
+    }
+
+    /// <summary>Starts the target, waits until every thread said it blocks, snapshots it; the findings minus the main thread's join.</summary>
+    private static async Task<JsonElement[]> SnapshotAsync(string mode, int blockingLines, int expectedExit, params string[] options)
+    {
+        using TempDirectory tmp = ToolPaths.NewTempDirectory();
+        using ChildProcess target = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.HangTargetsDll, mode], SnapshotTests.Env(tmp));
+        await target.WaitForLineAsync(l => target.Stdout.Split('\n').Count(x => x.StartsWith("blocking: ", StringComparison.Ordinal)) >= blockingLines, s_timeout);
+
+        using ChildProcess tool = SnapshotTests.Tool(tmp, ["snapshot", "-p", target.Id.ToString(), "--format", "json", .. options]);
+        int exit = await tool.WaitForExitAsync(s_timeout);
+
+        Assert.True(exit == expectedExit, $"exit {exit}\n{tool.Stdout}\n{tool.Stderr}");
+        SnapshotTests.AssertNoDumpLeft(tmp);
+        using JsonDocument report = JsonDocument.Parse(tool.Stdout);
+        return [.. report.RootElement.GetProperty("findings").EnumerateArray()
+            .Where(f => !f.GetProperty("summary").GetString()!.Contains("Thread.Join", StringComparison.Ordinal))
+            .Select(f => f.Clone())];
+    }
+}

@@ -1,0 +1,49 @@
+namespace Tracer.Engine.Snapshot;
+
+/// <summary>
+/// The state of a process at one instant, as read from a dump: every managed thread's stack and what it blocks on,
+/// and who owns each lock. Plain data, so the analysis over it is a pure function testable without a process.
+/// </summary>
+public sealed record ProcessSnapshot
+{
+    public required int ProcessId { get; init; }
+    public string? ProcessName { get; init; }
+    public string? CommandLine { get; init; }
+    public IReadOnlyList<SnapshotThread> Threads { get; init; } = [];
+    public IReadOnlyList<SnapshotLock> Locks { get; init; } = [];
+    /// <summary>OS thread id of each managed Thread object found on the heap, by the object's address (for Thread.Join).</summary>
+    public IReadOnlyDictionary<ulong, int> ThreadObjects { get; init; } = new Dictionary<ulong, int>();
+    /// <summary>What the snapshot could not tell (no owners, unreadable heap, ...), said once each.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>Wall time of writing and reading the dump.</summary>
+    public double CaptureMs { get; init; }
+    public long DumpBytes { get; init; }
+    /// <summary>How long after the dump thread progress was watched (0 when it was not).</summary>
+    public double ObservedMs { get; init; }
+}
+
+/// <summary>One managed thread at the snapshot.</summary>
+/// <param name="Frames">Managed frames, innermost first, as "Namespace.Type.Method".</param>
+/// <param name="Objects">Objects the stack refers to, with the index of the frame that refers to them.</param>
+public sealed record SnapshotThread(int OsThreadId, int ManagedThreadId, string? Name, IReadOnlyList<string> Frames, IReadOnlyList<FrameObject> Objects)
+{
+    /// <summary>Whether the thread kept running while watched after the dump (<see cref="ThreadActivity"/>); null when unknown.</summary>
+    public bool? MadeProgress { get; init; }
+    /// <summary>How often the thread was scheduled while watched (null when unknown).</summary>
+    public long? Wakeups { get; init; }
+}
+
+/// <summary>An object a frame refers to (an argument or local the GC reports).</summary>
+public sealed record FrameObject(int FrameIndex, ulong Address, string? TypeName);
+
+/// <summary>A lock that is held at the snapshot: a Monitor (sync block, thin lock) or a System.Threading.Lock.</summary>
+/// <param name="OwnerOsThreadId">The holder's OS thread id; null when the runtime did not say.</param>
+public sealed record SnapshotLock(ulong ObjectId, string? TypeName, LockFlavor Flavor, int? OwnerOsThreadId, int Recursion, int Waiters);
+
+public enum LockFlavor
+{
+    /// <summary>Monitor.Enter / C# lock on any object.</summary>
+    Monitor,
+    /// <summary>System.Threading.Lock (.NET 9+).</summary>
+    Lock,
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Tracer.Engine.Analysis;
+using Tracer.Engine.Reports;
+
+namespace Tracer.Engine.Snapshot;
+
+/// <summary>
+/// Threads a snapshot shows blocked, outside any deadlock, that (almost) did not run while watched: reported as <c>hang</c>,
+/// grouped by what they block in and on which object (or, without an object, where). Waits without an owner
+/// (semaphores, events, barriers, joins) are reported as such: no owner is invented. Pure: no I/O, no clock.
+/// </summary>
+public static class SnapshotHangFinder
+{
+    public static IEnumerable<Finding> Find(ProcessSnapshot snapshot, IReadOnlyList<BlockedThread> blocked, IReadOnlySet<int> inDeadlock, Func<int, int> stackIdOf)
+    {
+        var owners = snapshot.Threads.ToDictionary(t => t.OsThreadId);
+        IEnumerable<BlockedThread> stuck = blocked.Where(b =>
+            b.Kind != WaitKind.Sleep && b.Thread.MadeProgress != true && !inDeadlock.Contains(b.Thread.OsThreadId));
+        foreach (IGrouping<string, BlockedThread> group in stuck.GroupBy(GroupKey).OrderBy(g => g.Min(b => b.Thread.OsThreadId)))
+        {
+            BlockedThread first = group.First();
+            BlockedThread[] members = [.. group.OrderBy(b => b.Thread.OsThreadId)];
+            int? owner = first.Lock?.OwnerOsThreadId;
+            string subject = first.ObjectId != 0 ? $" on {first.ObjectType ?? "object"} 0x{first.ObjectId:x}" : string.Empty;
+            string whose = WaitClassifier.HasOwner(first.Kind)
+                ? owner is int o ? $", held by tid {o}" : ", owner unknown"
+                : string.Empty;
+            string howLong = snapshot.ObservedMs > 0 ? string.Create(CultureInfo.InvariantCulture, $", no progress in {snapshot.ObservedMs / 1000:F1} s") : string.Empty;
+
+            var details = new List<string>();
+            if (WaitClassifier.HasOwner(first.Kind) && owner is int holder)
+            {
+                string doing = Doing(owners, holder, blocked);
+                string leaked = doing.StartsWith("not blocked", StringComparison.Ordinal) ? " (it moved on without releasing the lock?)" : string.Empty;
+                details.Add(TextSanitizer.Clean($"the holder {Name(owners, holder)} is {doing}{leaked}"));
+            }
+            else if (first.Kind == WaitKind.ThreadJoin && snapshot.ThreadObjects.TryGetValue(first.ObjectId, out int joined))
+            {
+                details.Add(TextSanitizer.Clean($"it joins {Name(owners, joined)}, which is {(inDeadlock.Contains(joined) ? "in a deadlock" : Doing(owners, joined, blocked))}"));
+            }
+            else if (!WaitClassifier.HasOwner(first.Kind))
+            {
+                details.Add($"{WaitClassifier.Describe(first.Kind)} has no owner: the thread that should signal or release it never did, or is stuck itself");
+            }
+
+            if (members.Max(b => b.Thread.Wakeups ?? 0) is long woke and > 0)
+            {
+                details.Add($"woke up to {woke} times while watched without leaving the wait (a timed wait that polls?)");
+            }
+
+            if (first.Thread.MadeProgress is null)
+            {
+                details.Add("not watched after the snapshot: the wait may be about to end");
+            }
+
+            yield return new Finding
+            {
+                Kind = FindingKinds.Hang,
+                Severity = Severity.Error,
+                Summary = $"{members.Length} thread{(members.Length == 1 ? string.Empty : "s")} blocked in {WaitClassifier.Describe(first.Kind)}{subject}{whose}{howLong}",
+                TimeMs = 0,
+                Key = "snapshot-hang:" + group.Key,
+                Threads = [.. members.Select(b => new FindingThread(
+                    b.Thread.OsThreadId, "blocked in " + WaitClassifier.Describe(b.Kind),
+                    WaitClassifier.HasOwner(b.Kind) && b.ObjectId != 0 ? b.ObjectId : null, b.Lock?.OwnerOsThreadId,
+                    stackIdOf(b.Thread.OsThreadId), 0, snapshot.ProcessId))],
+                Locks = first.Lock is SnapshotLock l ? [new FindingLock(l.ObjectId, l.ObjectId, l.OwnerOsThreadId, SnapshotAnalysis.LockName(first))] : [],
+                Details = details,
+                Metrics = new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs },
+            };
+        }
+    }
+
+    private static string GroupKey(BlockedThread b)
+    {
+        if (b.ObjectId != 0)
+        {
+            return $"{b.Kind}:0x{b.ObjectId:x}";
+        }
+
+        int user = WaitClassifier.FirstUserFrame(b.Thread.Frames);
+        return $"{b.Kind}:{(user >= 0 ? b.Thread.Frames[user] : "?")}";
+    }
+
+    private static string Name(Dictionary<int, SnapshotThread> threads, int tid) =>
+        threads.TryGetValue(tid, out SnapshotThread? t) && t.Name is { Length: > 0 } name ? $"{name} (tid {tid})" : $"tid {tid}";
+
+    private static string Doing(Dictionary<int, SnapshotThread> threads, int tid, IReadOnlyList<BlockedThread> blocked)
+    {
+        BlockedThread? b = blocked.FirstOrDefault(x => x.Thread.OsThreadId == tid);
+        if (b is not null)
+        {
+            return $"itself blocked in {WaitClassifier.Describe(b.Kind)}";
+        }
+
+        if (!threads.TryGetValue(tid, out SnapshotThread? t))
+        {
+            return "not a live managed thread any more (it exited or is native)";
+        }
+
+        int user = WaitClassifier.FirstUserFrame(t.Frames);
+        return user >= 0 ? $"not blocked, in {t.Frames[user]}" : "not blocked, in runtime code with no user frame";
+    }
+}
