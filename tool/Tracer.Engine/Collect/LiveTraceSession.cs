@@ -48,6 +48,7 @@ public sealed class LiveTraceSession : IDisposable
         var providers = new List<EventPipeProvider>
         {
             new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords),
+            new(RuntimeProviders.Probes, System.Diagnostics.Tracing.EventLevel.Informational),
         };
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
