@@ -6,5 +6,7 @@ public static class DetectorCatalog
     public static IReadOnlyList<IDetector> Create(AnalysisOptions options) =>
     [
         new DeadlockDetector(),
+        new RaceDetector(),
+        new LockOrderDetector(),
     ];
 }
