@@ -8,6 +8,9 @@ public static class DemoCatalog
         new("dining-philosophers", "locks: deadlock",
             "five philosophers take the left fork, then the right: a lock-order cycle. Fixed: take the lower-numbered fork first",
             "deadlock", DiningPhilosophers.DiningPhilosophersDemo.Run),
+        new("race-pairs", "testing: race detector pairs",
+            "the probe pair suite: racy and race-free twins (counters, events, semaphores, barriers, tasks, lock order). Fixed: only the race-free ones",
+            null, RaceCases.RaceCaseCatalog.Run),
     ];
 
     public static DemoInfo? Find(string name) =>
