@@ -96,4 +96,22 @@ public sealed class RaceDetectorTests
         var other = s.Records.Select(r => r with { ProcessId = 2, ThreadId = 2 });
         Assert.Empty(ProbeStream.Run(new RaceDetector(), s.Records.Concat(other)));
     }
+
+    [Fact]
+    public void Long_signal_wait_ping_pong_between_threads_stays_linear()
+    {
+        var s = new ProbeStream();
+        for (int i = 0; i < 5_000; i++)
+        {
+            int thread = 1 + (i % 10);
+            s.Wait(thread, Handoff).Signal(thread, Handoff); // an atomic counter, as the fixed lost-updates demo probes it
+        }
+
+        s.Read(1, Counter);
+        var detector = new RaceDetector();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Empty(ProbeStream.Run(detector, s.Records));
+        Assert.Equal(10_001, detector.ProcessedEvents);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
 }

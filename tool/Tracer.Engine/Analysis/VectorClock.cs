@@ -3,16 +3,15 @@ namespace Tracer.Engine.Analysis;
 /// <summary>A vector clock over dense thread indices (missing entries are 0). Grows on demand.</summary>
 internal sealed class VectorClock
 {
-    private int[] _clocks;
-
-    public VectorClock(int capacity = 4) => _clocks = new int[Math.Max(capacity, 1)];
+    private int[] _clocks = new int[4];
+    private int _length; // entries in use: joins copy only these, so two clocks never inflate each other
 
     public int this[int thread]
     {
-        get => thread < _clocks.Length ? _clocks[thread] : 0;
+        get => thread < _length ? _clocks[thread] : 0;
         set
         {
-            Grow(thread + 1);
+            EnsureLength(thread + 1);
             _clocks[thread] = value;
         }
     }
@@ -20,10 +19,10 @@ internal sealed class VectorClock
     /// <summary>this := this ⊔ other (pointwise max).</summary>
     public void Join(VectorClock other)
     {
-        Grow(other._clocks.Length);
+        EnsureLength(other._length);
         int[] mine = _clocks;
         int[] theirs = other._clocks;
-        for (int i = 0; i < theirs.Length; i++)
+        for (int i = 0; i < other._length; i++)
         {
             if (theirs[i] > mine[i])
             {
@@ -32,11 +31,13 @@ internal sealed class VectorClock
         }
     }
 
-    private void Grow(int length)
+    private void EnsureLength(int length)
     {
         if (length > _clocks.Length)
         {
             Array.Resize(ref _clocks, Math.Max(length, _clocks.Length * 2));
         }
+
+        _length = Math.Max(_length, length);
     }
 }
