@@ -17,6 +17,7 @@ public sealed class LockOrderDetector : IDetector
     private readonly Dictionary<(int Process, ulong From), Dictionary<ulong, OrderEdge>> _edges = new();
     private readonly Dictionary<(int Process, ulong Id), string> _names = new();
     private readonly HashSet<string> _reported = [];
+    private static readonly HashSet<ulong> s_noGuards = [];
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
@@ -67,7 +68,7 @@ public sealed class LockOrderDetector : IDetector
 
         foreach (Held outer in held)
         {
-            var guards = held.Where(h => h.Id != outer.Id).Select(h => h.Id).ToHashSet();
+            HashSet<ulong> guards = held.Count == 1 ? s_noGuards : held.Where(h => h.Id != outer.Id).Select(h => h.Id).ToHashSet();
             if (!_edges.TryGetValue((e.ProcessId, outer.Id), out Dictionary<ulong, OrderEdge>? from))
             {
                 _edges[(e.ProcessId, outer.Id)] = from = new Dictionary<ulong, OrderEdge>();
@@ -79,7 +80,7 @@ public sealed class LockOrderDetector : IDetector
                 continue;
             }
 
-            from[e.ObjectId] = new OrderEdge(outer.Id, e.ObjectId, e.ThreadId, outer.StackId, e.StackId, e.TimeMs, guards);
+            from[e.ObjectId] = new OrderEdge(outer.Id, e.ObjectId, e.ThreadId, outer.StackId, e.StackId, e.TimeMs, [.. guards]);
             FindCycleThrough(e.ProcessId, outer.Id, e.ObjectId, sink);
         }
 

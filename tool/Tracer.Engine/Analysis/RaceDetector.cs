@@ -23,11 +23,11 @@ public sealed class RaceDetector : IDetector
     /// <summary>Events this far (ms) behind the newest one are in final order; live lag is ~100 ms.</summary>
     public const double ReorderWindowMs = 1000;
 
-    private readonly PriorityQueue<TraceRecord, (double Time, long Sequence)> _pending = new();
+    private readonly ReorderBuffer _pending = new();
     private readonly Dictionary<(int Process, int Thread), ThreadState> _threads = new();
     private readonly Dictionary<(int Process, ulong Id), VectorClock> _syncClocks = new();
     private readonly Dictionary<(int Process, ulong Id), ProbeLocationState> _locations = new();
-    private long _sequence;
+    private readonly Dictionary<ulong, string> _singleLockTexts = new();
     private double _newestMs = double.NegativeInfinity;
 
     /// <summary>Probe events analysed so far (after reordering).</summary>
@@ -41,7 +41,7 @@ public sealed class RaceDetector : IDetector
             return;
         }
 
-        _pending.Enqueue(e, (e.TimeMs, _sequence++));
+        _pending.Add(e);
         _newestMs = Math.Max(_newestMs, e.TimeMs);
         Drain(_newestMs - ReorderWindowMs, sink);
     }
@@ -50,9 +50,8 @@ public sealed class RaceDetector : IDetector
 
     private void Drain(double upToMs, IFindingSink sink)
     {
-        while (_pending.TryPeek(out TraceRecord e, out (double Time, long Sequence) at) && at.Time <= upToMs)
+        while (_pending.TryTake(upToMs, out TraceRecord e))
         {
-            _pending.Dequeue();
             Apply(e, sink);
         }
     }
@@ -210,7 +209,7 @@ public sealed class RaceDetector : IDetector
     {
         if (!_threads.TryGetValue((processId, threadId), out ThreadState? thread))
         {
-            thread = new ThreadState(_threads.Count, threadId, processId);
+            thread = new ThreadState(_threads.Count, threadId, processId, _singleLockTexts);
             _threads[(processId, threadId)] = thread;
         }
 
@@ -231,11 +230,14 @@ public sealed class RaceDetector : IDetector
     /// <summary>A thread's vector clock and the probed locks it holds (for reports).</summary>
     private sealed class ThreadState
     {
-        private readonly List<(ulong Id, string Name)> _held = [];
-        private string _heldText = "no probed lock";
+        private const string NoLock = "no probed lock";
+        private readonly List<(ulong Id, string? Name)> _held = [];
+        private readonly Dictionary<ulong, string> _singleLockTexts;
+        private string? _heldText = NoLock;
 
-        public ThreadState(int index, int threadId, int processId)
+        public ThreadState(int index, int threadId, int processId, Dictionary<ulong, string> singleLockTexts)
         {
+            _singleLockTexts = singleLockTexts;
             Index = index;
             ThreadId = threadId;
             ProcessId = processId;
@@ -248,12 +250,12 @@ public sealed class RaceDetector : IDetector
         public VectorClock Clock { get; } = new();
 
         public ProbeAccess Access(int clock, bool isWrite, in TraceRecord e) =>
-            new(Index, clock, isWrite, ThreadId, ProcessId, e.StackId, e.TimeMs, _heldText);
+            new(Index, clock, isWrite, ThreadId, ProcessId, e.StackId, e.TimeMs, _heldText ??= HeldText());
 
         public void Acquired(ulong id, string? name)
         {
-            _held.Add((id, TextSanitizer.Clean(name ?? $"lock#{id}")));
-            UpdateText();
+            _held.Add((id, name));
+            _heldText = null;
         }
 
         public void Released(ulong id)
@@ -262,11 +264,30 @@ public sealed class RaceDetector : IDetector
             if (last >= 0)
             {
                 _held.RemoveAt(last);
-                UpdateText();
+                _heldText = null;
             }
         }
 
-        private void UpdateText() =>
-            _heldText = _held.Count == 0 ? "no probed lock" : string.Join(", ", _held.Select(h => $"'{h.Name}'").Distinct());
+        /// <summary>Built only when an access needs it; the one-lock case (most accesses) is cached per lock.</summary>
+        private string HeldText()
+        {
+            if (_held.Count == 0)
+            {
+                return NoLock;
+            }
+
+            if (_held.Count == 1 && _singleLockTexts.TryGetValue(_held[0].Id, out string? cached))
+            {
+                return cached;
+            }
+
+            string text = string.Join(", ", _held.Select(h => $"'{TextSanitizer.Clean(h.Name ?? $"lock#{h.Id}")}'").Distinct());
+            if (_held.Count == 1)
+            {
+                _singleLockTexts[_held[0].Id] = text;
+            }
+
+            return text;
+        }
     }
 }
