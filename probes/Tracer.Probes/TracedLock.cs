@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tracer.Probes;
 
 /// <summary>
@@ -24,6 +26,7 @@ public sealed class TracedLock(string name)
     public string Name { get; } = name;
 
     /// <summary>Takes the lock; dispose the result to release it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Scope Enter()
     {
 #if NET9_0_OR_GREATER
@@ -41,6 +44,7 @@ public sealed class TracedLock(string name)
     }
 
     /// <summary>Releases the lock taken by <see cref="Enter"/>. Prefer disposing the scope.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Exit()
     {
         ProbeEventSource log = ProbeEventSource.Log;
@@ -59,6 +63,7 @@ public sealed class TracedLock(string name)
     /// <summary>Holds the lock until disposed.</summary>
     public readonly ref struct Scope(TracedLock owner)
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Dispose() => owner.Exit();
     }
 }
