@@ -24,7 +24,7 @@ public sealed class RaceDetector : IDetector
     public const double ReorderWindowMs = 1000;
 
     private readonly ReorderBuffer _pending = new();
-    private readonly Dictionary<(int Process, int Thread), ThreadState> _threads = new();
+    private readonly Dictionary<(int Process, int Thread), RaceThreadState> _threads = new();
     private readonly Dictionary<(int Process, ulong Id), VectorClock> _syncClocks = new();
     private readonly Dictionary<(int Process, ulong Id), ProbeLocationState> _locations = new();
     private readonly Dictionary<ulong, string> _singleLockTexts = new();
@@ -59,7 +59,7 @@ public sealed class RaceDetector : IDetector
     private void Apply(in TraceRecord e, IFindingSink sink)
     {
         ProcessedEvents++;
-        ThreadState thread = Thread(e.ProcessId, e.ThreadId);
+        RaceThreadState thread = Thread(e.ProcessId, e.ThreadId);
         var key = (e.ProcessId, e.ObjectId);
         switch (ProbeRecord.Operation(e))
         {
@@ -86,7 +86,7 @@ public sealed class RaceDetector : IDetector
         }
     }
 
-    private void Acquire(ThreadState thread, (int, ulong) syncObject)
+    private void Acquire(RaceThreadState thread, (int, ulong) syncObject)
     {
         if (_syncClocks.TryGetValue(syncObject, out VectorClock? published))
         {
@@ -94,7 +94,7 @@ public sealed class RaceDetector : IDetector
         }
     }
 
-    private void Release(ThreadState thread, (int, ulong) syncObject)
+    private void Release(RaceThreadState thread, (int, ulong) syncObject)
     {
         if (!_syncClocks.TryGetValue(syncObject, out VectorClock? published))
         {
@@ -105,7 +105,7 @@ public sealed class RaceDetector : IDetector
         thread.Clock[thread.Index]++; // a new epoch: later accesses are not covered by this release
     }
 
-    private void Read(ThreadState thread, ProbeLocationState location, in TraceRecord e, IFindingSink sink)
+    private void Read(RaceThreadState thread, ProbeLocationState location, in TraceRecord e, IFindingSink sink)
     {
         int now = thread.Clock[thread.Index];
         if (location.SharedReads is null && location.LastRead.Thread == thread.Index && location.LastRead.Clock == now)
@@ -133,7 +133,7 @@ public sealed class RaceDetector : IDetector
         }
     }
 
-    private void Write(ThreadState thread, ProbeLocationState location, in TraceRecord e, IFindingSink sink)
+    private void Write(RaceThreadState thread, ProbeLocationState location, in TraceRecord e, IFindingSink sink)
     {
         int now = thread.Clock[thread.Index];
         if (location.LastWrite.Thread == thread.Index && location.LastWrite.Clock == now && location.SharedReads is null && location.LastRead.IsNone)
@@ -168,10 +168,10 @@ public sealed class RaceDetector : IDetector
     }
 
     /// <summary>An earlier access happens before the thread's current step iff the thread has seen its epoch.</summary>
-    private static bool Ordered(in ProbeAccess earlier, ThreadState thread) =>
+    private static bool Ordered(in ProbeAccess earlier, RaceThreadState thread) =>
         earlier.IsNone || earlier.Thread == thread.Index || earlier.Clock <= thread.Clock[earlier.Thread];
 
-    private void Report(ProbeLocationState location, in ProbeAccess first, in ProbeAccess second, ThreadState thread, in TraceRecord e, IFindingSink sink)
+    private void Report(ProbeLocationState location, in ProbeAccess first, in ProbeAccess second, RaceThreadState thread, in TraceRecord e, IFindingSink sink)
     {
         if (location.Reported)
         {
@@ -205,11 +205,11 @@ public sealed class RaceDetector : IDetector
         });
     }
 
-    private ThreadState Thread(int processId, int threadId)
+    private RaceThreadState Thread(int processId, int threadId)
     {
-        if (!_threads.TryGetValue((processId, threadId), out ThreadState? thread))
+        if (!_threads.TryGetValue((processId, threadId), out RaceThreadState? thread))
         {
-            thread = new ThreadState(_threads.Count, threadId, processId, _singleLockTexts);
+            thread = new RaceThreadState(_threads.Count, threadId, processId, _singleLockTexts);
             _threads[(processId, threadId)] = thread;
         }
 
@@ -225,69 +225,5 @@ public sealed class RaceDetector : IDetector
         }
 
         return location;
-    }
-
-    /// <summary>A thread's vector clock and the probed locks it holds (for reports).</summary>
-    private sealed class ThreadState
-    {
-        private const string NoLock = "no probed lock";
-        private readonly List<(ulong Id, string? Name)> _held = [];
-        private readonly Dictionary<ulong, string> _singleLockTexts;
-        private string? _heldText = NoLock;
-
-        public ThreadState(int index, int threadId, int processId, Dictionary<ulong, string> singleLockTexts)
-        {
-            _singleLockTexts = singleLockTexts;
-            Index = index;
-            ThreadId = threadId;
-            ProcessId = processId;
-            Clock[index] = 1;
-        }
-
-        public int Index { get; }
-        public int ThreadId { get; }
-        public int ProcessId { get; }
-        public VectorClock Clock { get; } = new();
-
-        public ProbeAccess Access(int clock, bool isWrite, in TraceRecord e) =>
-            new(Index, clock, isWrite, ThreadId, ProcessId, e.StackId, e.TimeMs, _heldText ??= HeldText());
-
-        public void Acquired(ulong id, string? name)
-        {
-            _held.Add((id, name));
-            _heldText = null;
-        }
-
-        public void Released(ulong id)
-        {
-            int last = _held.FindLastIndex(h => h.Id == id);
-            if (last >= 0)
-            {
-                _held.RemoveAt(last);
-                _heldText = null;
-            }
-        }
-
-        /// <summary>Built only when an access needs it; the one-lock case (most accesses) is cached per lock.</summary>
-        private string HeldText()
-        {
-            if (_held.Count == 0)
-            {
-                return NoLock;
-            }
-
-            if (_held.Count == 1 && _singleLockTexts.TryGetValue(_held[0].Id, out string? cached))
-            {
-                return cached;
-            }
-
-            string text = string.Join(", ", _held.Select(h => $"'{TextSanitizer.Clean(h.Name ?? $"lock#{h.Id}")}'").Distinct());
-            if (_held.Count == 1)
-            {
-                _singleLockTexts[_held[0].Id] = text;
-            }
-
-            return text;
-        }
     }
 }
