@@ -29,7 +29,7 @@ public sealed class PairSuiteTests
         RaceCase c = RaceCaseCatalog.All.Single(x => x.Name == name);
         using var recorder = new ProbeRecorder();
         recorder.Start();
-        c.Run();
+        Assert.True(Task.Run(c.Run).Wait(TimeSpan.FromSeconds(30)), $"{name} did not finish within 30 s");
         IReadOnlyList<TraceRecord> records = recorder.Take();
         Assert.NotEmpty(records);
 
