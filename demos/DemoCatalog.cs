@@ -26,6 +26,21 @@ public static class DemoCatalog
         new("futures-errors", "futures / map",
             "await Task.WhenAll shows only the first of three errors; a fire-and-forget task fails unseen. Fixed: read all InnerExceptions, Task.WhenEach, await the task",
             null, FuturesErrors.FuturesErrorsDemo.Run),
+        new("lost-updates", "thread safety: data race",
+            "ten threads do count++ on one counter: read-add-write is not atomic, updates get lost. Fixed: Interlocked.Increment",
+            "race", LostUpdates.LostUpdatesDemo.Run),
+        new("timer-race", "timers: overlapping callbacks",
+            "timer callbacks overlap and update shared state; Dispose() does not wait for a running callback. Fixed: one-shot re-armed timer + Dispose(WaitHandle)",
+            "race", TimerRace.TimerRaceDemo.Run),
+        new("double-checked", "sharing data: lazy init",
+            "double-checked locking reads the instance field without the lock or a volatile read. Fixed: Volatile.Read/Write (as Lazy<T>)",
+            "race", DoubleChecked.DoubleCheckedDemo.Run),
+        new("lock-order", "locks: lock ordering",
+            "two transfers lock two accounts in opposite orders; run one after the other they complete, but the order can deadlock. Fixed: lower account first",
+            "potential-deadlock", LockOrder.LockOrderDemo.Run),
+        new("race-pairs", "testing: race detector pairs",
+            "the probe pair suite: racy and race-free twins (counters, events, semaphores, barriers, tasks, lock order). Fixed: only the race-free ones",
+            null, RaceCases.RaceCaseCatalog.Run),
     ];
 
     public static DemoInfo? Find(string name) =>

@@ -8,5 +8,7 @@ public static class DetectorCatalog
         new DeadlockDetector(),
         new LockStarvationDetector(),
         new FaultedTaskDetector(),
+        new RaceDetector(),
+        new LockOrderDetector(),
     ];
 }

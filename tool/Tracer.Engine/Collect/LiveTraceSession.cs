@@ -51,6 +51,7 @@ public sealed class LiveTraceSession : IDisposable
         {
             new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords | TplEventDecoder.ExceptionKeyword),
             new(TplEventDecoder.TplProvider, System.Diagnostics.Tracing.EventLevel.Verbose, TplEventDecoder.TplKeywords),
+            new(RuntimeProviders.Probes, System.Diagnostics.Tracing.EventLevel.Informational),
         };
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

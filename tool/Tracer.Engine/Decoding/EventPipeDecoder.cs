@@ -20,6 +20,7 @@ public sealed class EventPipeDecoder : IDisposable
     private readonly ulong[] _stackBuffer = new ulong[256];
     private readonly Dictionary<ulong, int> _managedToOsThread = new();
     private readonly EventCacheFlusher _flusher;
+    private readonly ProbeEventDecoder _probes = new();
     private bool _sawContentionWithoutOwner;
     private bool _processing;
 
@@ -129,6 +130,10 @@ public sealed class EventPipeDecoder : IDisposable
             var reader = new PayloadReader(Payload(data));
             ProcessInfo process = _model.Process(data.ProcessID);
             process.CommandLine ??= reader.Utf16z();
+        }
+        else if (provider == ProbeEventDecoder.ProviderGuid && _probes.TryDecode(data, Payload(data), out TraceRecord probe))
+        {
+            Emit(probe with { StackId = Stack(data) });
         }
         else
         {

@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Session;
+using Tracer.Engine.Events;
+
+namespace Tracer.Engine.Decoding;
+
+/// <summary>
+/// Decodes Tracer-Probes events. Every probe event's payload is (long id, UTF-16 NUL-terminated name), so it is read
+/// by offset, like the runtime events, instead of through TraceEvent's dynamic parser. Names repeat on every event;
+/// they are interned per object id so a hot probe does not allocate a string per event.
+/// </summary>
+internal sealed class ProbeEventDecoder
+{
+    /// <summary>The EventSource GUID derived from the name "Tracer-Probes".</summary>
+    public static readonly Guid ProviderGuid = TraceEventProviders.GetEventSourceGuidFromName(RuntimeProviders.Probes);
+
+    private readonly Dictionary<(int Process, ulong Id), string> _names = new();
+
+    /// <summary>Decodes one probe event (without its stack); false for ids that are not probes (e.g. manifests).</summary>
+    public bool TryDecode(TraceEvent data, ReadOnlySpan<byte> payload, out TraceRecord record)
+    {
+        int id = (int)data.ID;
+        if (id < (int)ProbeOperation.LockAcquired || id > (int)ProbeOperation.RegionEnd || payload.Length < 8)
+        {
+            record = default;
+            return false;
+        }
+
+        var reader = new PayloadReader(payload);
+        ulong objectId = reader.U64();
+        string? name = Name(data.ProcessID, objectId, payload[8..]);
+        record = ProbeRecord.Create((ProbeOperation)id, data.TimeStampRelativeMSec, data.ThreadID, objectId, name, -1, data.ProcessID);
+        return true;
+    }
+
+    private string? Name(int processId, ulong objectId, ReadOnlySpan<byte> bytes)
+    {
+        ReadOnlySpan<char> chars = MemoryMarshal.Cast<byte, char>(bytes);
+        int end = chars.IndexOf('\0');
+        if (end >= 0)
+        {
+            chars = chars[..end];
+        }
+
+        if (chars.IsEmpty)
+        {
+            return null;
+        }
+
+        if (_names.TryGetValue((processId, objectId), out string? known) && chars.SequenceEqual(known))
+        {
+            return known;
+        }
+
+        string name = new(chars);
+        _names[(processId, objectId)] = name;
+        return name;
+    }
+}
