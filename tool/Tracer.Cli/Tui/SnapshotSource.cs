@@ -1,0 +1,80 @@
+using Tracer.Engine.Analysis;
+using Tracer.Engine.Model;
+using Tracer.Engine.Reports;
+
+namespace Tracer.Cli.Tui;
+
+/// <summary>
+/// Takes <see cref="TuiSnapshot"/>s of a (possibly still growing) analyzer. Holds the analyzer's lock only while
+/// copying; timelines are append-only, so a lane whose point count did not change reuses its previous copy.
+/// </summary>
+internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
+{
+    private readonly Dictionary<int, StatePoint[]> _lanes = new();
+    private long _version = -1;
+    private int _findingCount = -1;
+    private TuiSnapshot? _last;
+
+    public TraceAnalyzer Analyzer { get; } = analyzer;
+
+    /// <summary>True when events or findings arrived since the last snapshot.</summary>
+    public bool Changed
+    {
+        get
+        {
+            lock (Analyzer.SyncRoot)
+            {
+                return Analyzer.Model.TotalEvents != _version || Analyzer.Findings.Snapshot().Count != _findingCount;
+            }
+        }
+    }
+
+    public TuiSnapshot Take(bool withEvents)
+    {
+        IReadOnlyList<Finding> findings = Analyzer.Findings.Snapshot();
+        lock (Analyzer.SyncRoot)
+        {
+            TraceModel model = Analyzer.Model;
+            _version = model.TotalEvents;
+            _findingCount = findings.Count;
+            TraceReport report = TraceReport.Build(model, findings, traceFile);
+            var names = new Dictionary<int, string>();
+            var lanes = new List<ThreadLane>(model.Threads.Count);
+            foreach (ThreadInfo t in model.Threads.Values)
+            {
+                string name = TextSanitizer.Clean(t.Name is { Length: > 0 } ? t.Name : $"tid {t.ThreadId}");
+                names[t.ThreadId] = name;
+                lanes.Add(new ThreadLane(t.ThreadId, name, TextSanitizer.Clean(t.DisplayName), Points(t), t.ExitedMs,
+                    t.LockWaitMs + t.HandleWaitMs, t.IsPoolWorker));
+            }
+
+            PoolHistory pool = model.Pool;
+            _last = new TuiSnapshot
+            {
+                Report = report,
+                Lanes = lanes,
+                StartMs = double.IsNaN(model.StartMs) ? 0 : model.StartMs,
+                EndMs = model.EndMs,
+                Pool = new PoolSnapshot([.. pool.Workers], [.. pool.QueueLength], [.. pool.StarvationAdjustments]),
+                Events = withEvents ? model.RecentEvents.ToArray() : [],
+                EventsDropped = model.RecentEvents.Added - model.RecentEvents.Count,
+                ThreadNames = names,
+                LockNames = report.Locks.ToDictionary(l => l.LockId, l => l.Name),
+            };
+            return _last;
+        }
+    }
+
+    private StatePoint[] Points(ThreadInfo t)
+    {
+        ReadOnlySpan<StatePoint> points = t.Timeline.Points;
+        if (_lanes.TryGetValue(t.ThreadId, out StatePoint[]? copy) && copy.Length == points.Length)
+        {
+            return copy;
+        }
+
+        copy = points.ToArray();
+        _lanes[t.ThreadId] = copy;
+        return copy;
+    }
+}
