@@ -1,5 +1,6 @@
 using Microsoft.Diagnostics.NETCore.Client;
 using Tracer.Cli.Output;
+using Tracer.Cli.Tui;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Collect;
 using Tracer.Engine.Reports;
@@ -14,18 +15,37 @@ internal static class LiveRunner
     {
         TargetResolver.EnsureTraceable(pid);
         var client = new DiagnosticsClient(pid);
-        return await TraceAsync(client, pid, launched: null, settings, stdout, stderr, ct).ConfigureAwait(false);
+        return await TraceAsync(client, pid, launched: null, UseTui(settings, stderr), null, settings, stdout, stderr, ct).ConfigureAwait(false);
     }
 
     /// <summary>Launches a program suspended, traces it from its first instruction, ends it when tracing stops.</summary>
     public static async Task<int> LaunchAsync(string command, IReadOnlyList<string> arguments, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null, stderr, ct).ConfigureAwait(false);
-        return await TraceAsync(launched.Client, launched.ProcessId, launched, settings, stdout, stderr, ct).ConfigureAwait(false);
+        bool tui = UseTui(settings, stderr);
+        // Under the UI the program's output must not reach the terminal: it goes to the Processes screen.
+        ProgramOutputLog? programOutput = tui ? new ProgramOutputLog() : null;
+        await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null, programOutput, ct).ConfigureAwait(false);
+        return await TraceAsync(launched.Client, launched.ProcessId, launched, tui, programOutput, settings, stdout, stderr, ct).ConfigureAwait(false);
     }
 
-    private static async Task<int> TraceAsync(DiagnosticsClient client, int pid, LaunchedProcess? launched, LiveSettings settings,
-        TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static bool UseTui(LiveSettings settings, TextWriter stderr)
+    {
+        if (settings.NoTui)
+        {
+            return false;
+        }
+
+        if (!TuiHost.CanRun)
+        {
+            stderr.WriteLine(TuiHost.NotATerminal);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task<int> TraceAsync(DiagnosticsClient client, int pid, LaunchedProcess? launched, bool tui, ProgramOutputLog? programOutput,
+        LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         string processName = ProcFs.Name(pid) ?? "process";
         string output = settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid);
@@ -37,11 +57,14 @@ internal static class LiveRunner
             Analysis = settings.Analysis,
         };
 
-        using var signals = new InterruptSignals(stderr);
+        using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr); // nothing may write over the UI
         using var session = new LiveTraceSession(client, pid, options);
         session.Analyzer.Model.Process(pid).Name = processName;
         session.Analyzer.Model.Process(pid).ParentProcessId = launched is null ? ProcFs.ParentId(pid) : Environment.ProcessId;
-        session.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary}");
+        if (!tui)
+        {
+            session.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary}");
+        }
 
         await session.StartAsync(ct).ConfigureAwait(false);
         if (launched is not null)
@@ -49,18 +72,23 @@ internal static class LiveRunner
             launched.Client.ResumeRuntime();
         }
 
-        stderr.WriteLine($"dotnet-tracer: tracing {processName} (pid {pid}) into {output}; Ctrl+C stops");
-        if (!settings.NoTui)
+        stderr.WriteLine($"dotnet-tracer: tracing {processName} (pid {pid}) into {output}; {(tui ? "q in the UI" : "Ctrl+C")} stops");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Interrupt);
+        Task<StopReason> running = session.RunAsync(stop.Token, signals.Force);
+        if (tui)
         {
-            stderr.WriteLine("dotnet-tracer: the live terminal UI is not built yet; showing progress instead (use --no-tui to silence this line)");
+            RunTui(session, running, stop, signals.Interrupt, processName, output, programOutput);
+        }
+        else
+        {
+            using var progressStop = new CancellationTokenSource();
+            Task progress = new ProgressLine(session, stderr, interactive: !Console.IsErrorRedirected).RunAsync(progressStop.Token);
+            await Task.WhenAny(running).ConfigureAwait(false);
+            await progressStop.CancelAsync().ConfigureAwait(false);
+            await progress.ConfigureAwait(false);
         }
 
-        using var progressStop = new CancellationTokenSource();
-        Task progress = new ProgressLine(session, stderr, interactive: !Console.IsErrorRedirected).RunAsync(progressStop.Token);
-        StopReason reason = await session.RunAsync(signals.Interrupt, signals.Force).ConfigureAwait(false);
-        await progressStop.CancelAsync().ConfigureAwait(false);
-        await progress.ConfigureAwait(false);
-
+        StopReason reason = await running.ConfigureAwait(false);
         var model = session.Analyzer.Model;
         if (launched is not null)
         {
@@ -83,6 +111,30 @@ internal static class LiveRunner
         stderr.WriteLine($"dotnet-tracer: trace written to {output} ({session.BytesWritten / 1024.0:N0} KiB); replay with: dotnet-tracer report {output}");
         TraceReport report = TraceReport.Build(model, session.Analyzer.Findings.Snapshot(), output);
         return ReportPrinter.Print(report, settings.Format, settings.FailOn, stdout);
+    }
+
+    /// <summary>Blocks in the UI until the user quits; q there stops tracing first (the UI waits for the file to be finished).</summary>
+    private static void RunTui(LiveTraceSession session, Task<StopReason> running, CancellationTokenSource stop, CancellationToken interrupted,
+        string processName, string output, ProgramOutputLog? programOutput)
+    {
+        var tuiSession = new TuiSession
+        {
+            IsLive = true,
+            Title = $"{TextSanitizer.Clean(processName)} (pid {session.ProcessId}) → {output}",
+            IsFinished = () => running.IsCompleted,
+            Progress = () => $"{session.Elapsed:mm\\:ss} · {session.BytesWritten / 1024.0:N0} KiB written",
+            RequestStop = stop.Cancel,
+            ProgramOutput = programOutput,
+            ExternalStop = interrupted,
+        };
+        try
+        {
+            TuiHost.Run(tuiSession, new SnapshotSource(session.Analyzer, output));
+        }
+        finally
+        {
+            stop.Cancel(); // however the UI ended, tracing ends and the file is finished
+        }
     }
 
     private static string Describe(StopReason reason) => reason switch

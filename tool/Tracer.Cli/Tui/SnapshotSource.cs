@@ -1,5 +1,6 @@
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Model;
+using ThreadState = Tracer.Engine.Model.ThreadState;
 using Tracer.Engine.Reports;
 
 namespace Tracer.Cli.Tui;
@@ -44,8 +45,9 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
             {
                 string name = TextSanitizer.Clean(t.Name is { Length: > 0 } ? t.Name : $"tid {t.ThreadId}");
                 names[t.ThreadId] = name;
-                lanes.Add(new ThreadLane(t.ThreadId, name, TextSanitizer.Clean(t.DisplayName), Points(t), t.ExitedMs,
-                    t.LockWaitMs + t.HandleWaitMs, t.IsPoolWorker));
+                StatePoint[] points = Points(t);
+                lanes.Add(new ThreadLane(t.ThreadId, name, TextSanitizer.Clean(t.DisplayName), points, t.ExitedMs,
+                    t.LockWaitMs + t.HandleWaitMs + OpenWaitMs(points, model.EndMs), t.IsPoolWorker));
             }
 
             PoolHistory pool = model.Pool;
@@ -64,6 +66,10 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
             return _last;
         }
     }
+
+    /// <summary>A wait still open at the end counts as blocked time too (a deadlocked thread's never ends).</summary>
+    private static double OpenWaitMs(StatePoint[] points, double endMs) =>
+        points.Length > 0 && points[^1].State is ThreadState.WaitingOnLock or ThreadState.WaitingOnHandle ? endMs - points[^1].TimeMs : 0;
 
     private StatePoint[] Points(ThreadInfo t)
     {

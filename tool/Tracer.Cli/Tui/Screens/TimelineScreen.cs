@@ -53,7 +53,7 @@ internal sealed class TimelineScreen(Theme theme) : ScreenView(theme)
             double end = index + 1 < lane.Points.Length ? lane.Points[index + 1].TimeMs : Snapshot.EndMs;
             string subject = p.State switch
             {
-                ThreadState.WaitingOnLock => " " + Names.Lock(Snapshot.LockName(p.Subject)),
+                ThreadState.WaitingOnLock => " " + Names.Lock(Snapshot.LockName(p.Subject)).Replace("lock ", string.Empty, StringComparison.Ordinal),
                 ThreadState.WaitingOnHandle when p.Subject != 0 => $" 0x{p.Subject:x}",
                 _ => string.Empty,
             };
