@@ -11,7 +11,7 @@ namespace Tracer.Cli.Tui;
 /// </summary>
 internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
 {
-    private readonly Dictionary<int, StatePoint[]> _lanes = new();
+    private readonly Dictionary<int, LaneBuffer> _lanes = new();
     private long _version = -1;
     private int _findingCount = -1;
     private TuiSnapshot? _last;
@@ -45,7 +45,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
             {
                 string name = TextSanitizer.Clean(t.Name is { Length: > 0 } ? t.Name : $"tid {t.ThreadId}");
                 names[t.ThreadId] = name;
-                StatePoint[] points = Points(t);
+                ArraySegment<StatePoint> points = Points(t);
                 lanes.Add(new ThreadLane(t.ThreadId, name, TextSanitizer.Clean(t.DisplayName), points, t.ExitedMs,
                     t.LockWaitMs + t.HandleWaitMs + OpenWaitMs(points, model.EndMs), t.IsPoolWorker));
             }
@@ -68,19 +68,37 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
     }
 
     /// <summary>A wait still open at the end counts as blocked time too (a deadlocked thread's never ends).</summary>
-    private static double OpenWaitMs(StatePoint[] points, double endMs) =>
-        points.Length > 0 && points[^1].State is ThreadState.WaitingOnLock or ThreadState.WaitingOnHandle ? endMs - points[^1].TimeMs : 0;
+    private static double OpenWaitMs(ArraySegment<StatePoint> points, double endMs) =>
+        points.Count > 0 && points[^1].State is ThreadState.WaitingOnLock or ThreadState.WaitingOnHandle ? endMs - points[^1].TimeMs : 0;
 
-    private StatePoint[] Points(ThreadInfo t)
+    /// <summary>
+    /// The lane's points as a segment of a buffer that only grows: points below a published count are never written
+    /// again, so earlier snapshots stay valid while only the new points are copied (no full copy per refresh).
+    /// </summary>
+    private ArraySegment<StatePoint> Points(ThreadInfo t)
     {
         ReadOnlySpan<StatePoint> points = t.Timeline.Points;
-        if (_lanes.TryGetValue(t.ThreadId, out StatePoint[]? copy) && copy.Length == points.Length)
+        if (!_lanes.TryGetValue(t.ThreadId, out LaneBuffer? buffer))
         {
-            return copy;
+            buffer = new LaneBuffer();
+            _lanes[t.ThreadId] = buffer;
         }
 
-        copy = points.ToArray();
-        _lanes[t.ThreadId] = copy;
-        return copy;
+        if (points.Length > buffer.Items.Length)
+        {
+            var grown = new StatePoint[Math.Max(points.Length, buffer.Items.Length * 2)];
+            Array.Copy(buffer.Items, grown, buffer.Count);
+            buffer.Items = grown;
+        }
+
+        points[buffer.Count..].CopyTo(buffer.Items.AsSpan(buffer.Count));
+        buffer.Count = points.Length;
+        return new ArraySegment<StatePoint>(buffer.Items, 0, buffer.Count);
+    }
+
+    private sealed class LaneBuffer
+    {
+        public StatePoint[] Items { get; set; } = new StatePoint[16];
+        public int Count { get; set; }
     }
 }

@@ -12,6 +12,8 @@ internal static class TuiHost
 
     public static void Run(TuiSession session, SnapshotSource source)
     {
+        // 25 iterations/s by default; 15 keeps keys snappy and leaves the CPU to the decoder.
+        Application.MaximumIterationsPerSecond = 15;
         IApplication app = Application.Create().Init();
         try
         {

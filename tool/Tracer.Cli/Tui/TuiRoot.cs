@@ -13,6 +13,9 @@ namespace Tracer.Cli.Tui;
 internal sealed class TuiRoot : Runnable
 {
     private static readonly TimeSpan s_refresh = TimeSpan.FromMilliseconds(400);
+    /// <summary>While a replay loads, snapshots are taken less often: the decoder waits while one is copied.</summary>
+    private static readonly TimeSpan s_loadingRefresh = TimeSpan.FromSeconds(1);
+    private readonly System.Diagnostics.Stopwatch _sinceRefresh = System.Diagnostics.Stopwatch.StartNew();
     private readonly IApplication _app;
     private readonly TuiSession _session;
     private readonly SnapshotSource _source;
@@ -105,6 +108,7 @@ internal sealed class TuiRoot : Runnable
 
         ScreenView active = Screens[Active];
         _snapshot = _source.Take(withEvents: active.WantsEvents);
+        _sinceRefresh.Restart();
         for (int i = 0; i < Screens.Count; i++)
         {
             _stale[i] = i != Active;
@@ -122,8 +126,11 @@ internal sealed class TuiRoot : Runnable
             return false;
         }
 
-        Refresh();
-        Screens[Active].SetNeedsDraw();
+        if (_session.IsLive || _session.IsFinished() || _sinceRefresh.Elapsed >= s_loadingRefresh)
+        {
+            Refresh(); // redraws only what a new snapshot changed: an idle UI costs next to nothing
+        }
+
         return true;
     }
 

@@ -41,7 +41,7 @@ internal sealed record TuiSnapshot
 }
 
 /// <summary>One thread's lane: its clean name and its state change points (a private copy).</summary>
-internal sealed record ThreadLane(int ThreadId, string Name, string DisplayName, StatePoint[] Points, double? ExitedMs,
+internal sealed record ThreadLane(int ThreadId, string Name, string DisplayName, ArraySegment<StatePoint> Points, double? ExitedMs,
     double BlockedMs, bool PoolWorker);
 
 internal sealed record PoolSnapshot(PoolSample[] Workers, PoolSample[] QueueLength, double[] Starvation)

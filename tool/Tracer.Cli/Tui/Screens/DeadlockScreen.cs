@@ -105,7 +105,7 @@ internal sealed class DeadlockScreen(Theme theme) : LinesScreen(theme)
     private void AddBlocked(List<Line> lines)
     {
         var blocked = Snapshot.Lanes
-            .Where(l => l.Points.Length > 0 && l.Points[^1].State is ThreadState.WaitingOnLock or ThreadState.WaitingOnHandle)
+            .Where(l => l.Points.Count > 0 && l.Points[^1].State is ThreadState.WaitingOnLock or ThreadState.WaitingOnHandle)
             .OrderBy(l => l.Points[^1].TimeMs)
             .ToList();
         if (blocked.Count == 0)

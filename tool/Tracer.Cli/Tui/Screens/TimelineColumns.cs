@@ -11,7 +11,7 @@ internal static class TimelineColumns
 {
     public const byte NoState = byte.MaxValue;
 
-    public static byte[] Summarize(StatePoint[] points, double laneEndMs, double viewStartMs, double columnMs, int columns)
+    public static byte[] Summarize(ReadOnlySpan<StatePoint> points, double laneEndMs, double viewStartMs, double columnMs, int columns)
     {
         var result = new byte[columns];
         Array.Fill(result, NoState);
@@ -68,7 +68,7 @@ internal static class TimelineColumns
     }
 
     /// <summary>Index of the last point at or before <paramref name="timeMs"/>, -1 if none (binary search).</summary>
-    public static int LastAtOrBefore(StatePoint[] points, double timeMs)
+    public static int LastAtOrBefore(ReadOnlySpan<StatePoint> points, double timeMs)
     {
         int lo = 0, hi = points.Length - 1, found = -1;
         while (lo <= hi)

@@ -50,14 +50,14 @@ internal sealed class TimelineScreen(Theme theme) : ScreenView(theme)
             }
 
             StatePoint p = lane.Points[index];
-            double end = index + 1 < lane.Points.Length ? lane.Points[index + 1].TimeMs : Snapshot.EndMs;
+            double end = index + 1 < lane.Points.Count ? lane.Points[index + 1].TimeMs : Snapshot.EndMs;
             string subject = p.State switch
             {
                 ThreadState.WaitingOnLock => " " + Names.Lock(Snapshot.LockName(p.Subject)).Replace("lock ", string.Empty, StringComparison.Ordinal),
                 ThreadState.WaitingOnHandle when p.Subject != 0 => $" 0x{p.Subject:x}",
                 _ => string.Empty,
             };
-            string until = index + 1 < lane.Points.Length ? string.Empty : " (to the end)";
+            string until = index + 1 < lane.Points.Count ? string.Empty : " (to the end)";
             return $"{at}{StateGlyphs.Describe(p.State)}{subject} for {Names.Seconds(end - p.TimeMs)}{until}";
         }
     }
