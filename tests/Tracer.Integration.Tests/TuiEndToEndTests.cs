@@ -25,9 +25,36 @@ public sealed class TuiEndToEndTests
         terminal.WaitFor("@ ", s_timeout);
 
         terminal.SendKeys("q");
-        string after = terminal.WaitFor("TRACER-EXIT=", s_timeout);
+        string after = terminal.WaitFor("TRACER-EXIT=", s_timeout, history: true);
         Assert.Contains("TRACER-EXIT=0", after, StringComparison.Ordinal);
-        Assert.DoesNotContain("1 Overview", after, StringComparison.Ordinal); // the UI's screen is gone
+        Assert.DoesNotContain("1 Overview", after, StringComparison.Ordinal); // the UI drew on the alternate screen only
         Assert.False(terminal.AlternateScreen);
     }
+
+    [TmuxFact]
+    public void Live_q_asks_once_then_stops_tracing_finishes_the_file_and_quits()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        string trace = dir.File("live.nettrace");
+        // --stop-on race: the deadlock does not end the session, so tracing is still running when q is pressed.
+        string tool = $"{TmuxTerminal.Quote(ToolPaths.Dotnet)} {TmuxTerminal.Quote(ToolPaths.TracerDll)} demo dining-philosophers --stop-on race --duration 120s -o {TmuxTerminal.Quote(trace)}";
+        using var terminal = new TmuxTerminal($"{tool}; echo TRACER-EXIT=$?");
+
+        terminal.WaitFor("DEADLOCK: philosopher-", s_timeout);
+        Assert.Contains("[LIVE]", terminal.Capture(), StringComparison.Ordinal);
+        terminal.SendKeys("q");
+        terminal.WaitFor("Stop tracing, finish the trace file and quit? y / n", s_timeout);
+        terminal.SendKeys("y");
+        string after = terminal.WaitFor("TRACER-EXIT=", s_timeout, history: true);
+
+        Assert.Contains("TRACER-EXIT=0", after, StringComparison.Ordinal);
+        Assert.Contains("tracing stopped (interrupted)", after, StringComparison.Ordinal); // stderr, after the UI left
+        Assert.False(terminal.AlternateScreen);
+        Assert.True(File.Exists(TraceMetadataPath(trace)));
+        ToolResult report = ChildProcess.RunToolAsync(s_timeout, "report", trace).GetAwaiter().GetResult();
+        Assert.True(report.ExitCode == 0, report.Stderr); // finalized: not "ends early"
+        Assert.Contains("DEADLOCK:", report.Stdout, StringComparison.Ordinal);
+    }
+
+    private static string TraceMetadataPath(string trace) => trace + ".meta.json";
 }

@@ -21,16 +21,21 @@ internal sealed class TmuxTerminal : IDisposable
 
     public void SendKeys(params string[] keys) => Run(["send-keys", "-t", "t", .. keys]);
 
+    /// <summary>The visible screen.</summary>
     public string Capture() => Run("capture-pane", "-p", "-t", "t");
+
+    /// <summary>The visible screen with the scrollback above it (what a shell user scrolls back to after the tool exits).</summary>
+    public string CaptureWithHistory() => Run("capture-pane", "-p", "-S", "-", "-t", "t");
 
     /// <summary>Whether the program in the pane is using the alternate screen right now.</summary>
     public bool AlternateScreen => Run("display-message", "-p", "-t", "t", "#{alternate_on}").Trim() == "1";
 
     /// <summary>Polls the screen until <paramref name="text"/> is on it; fails with the last screen after the deadline.</summary>
-    public string WaitFor(string text, TimeSpan timeout)
+    public string WaitFor(string text, TimeSpan timeout, bool history = false)
     {
         var clock = Stopwatch.StartNew();
-        string screen = Capture();
+        Func<string> capture = history ? CaptureWithHistory : Capture;
+        string screen = capture();
         while (!screen.Contains(text, StringComparison.Ordinal))
         {
             if (clock.Elapsed > timeout)
@@ -39,7 +44,7 @@ internal sealed class TmuxTerminal : IDisposable
             }
 
             Thread.Sleep(100); // polling a screen, not synchronising on time: the deadline bounds it
-            screen = Capture();
+            screen = capture();
         }
 
         return screen;
