@@ -91,7 +91,7 @@ internal sealed class PoolScreen(Theme theme) : LinesScreen(theme)
                 text.Append(s_levels[Math.Clamp(eighths - floor, 0, 8)]);
             }
 
-            string left = row == 0 ? $"{label} {max}" : row == ChartRows - 1 ? "0" : string.Empty;
+            string left = row switch { 0 => label, 1 => $"max {max}", ChartRows - 1 => "0", _ => string.Empty };
             lines.Add(new Line(Names.Fit(left, LabelWidth - 1).PadRight(LabelWidth) + text, role));
         }
     }
