@@ -124,6 +124,8 @@ internal static class LiveRunner
             IsFinished = () => running.IsCompleted,
             Progress = () => $"{session.Elapsed:mm\\:ss} · {session.BytesWritten / 1024.0:N0} KiB written",
             RequestStop = stop.Cancel,
+            // EventPipe timestamps count from the session's start, as does the session's clock.
+            NowMs = () => session.Elapsed.TotalMilliseconds,
             ProgramOutput = programOutput,
             ExternalStop = interrupted,
         };

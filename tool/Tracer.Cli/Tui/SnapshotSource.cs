@@ -30,7 +30,9 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
         }
     }
 
-    public TuiSnapshot Take(bool withEvents)
+    /// <param name="withEvents">Copy the recent raw events too (for the Events screen).</param>
+    /// <param name="nowMs">Live: the trace time now; the snapshot then ends there rather than at the last event.</param>
+    public TuiSnapshot Take(bool withEvents, double? nowMs = null)
     {
         IReadOnlyList<Finding> findings = Analyzer.Findings.Snapshot();
         lock (Analyzer.SyncRoot)
@@ -39,6 +41,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
             _version = model.TotalEvents;
             _findingCount = findings.Count;
             TraceReport report = TraceReport.Build(model, findings, traceFile);
+            double endMs = Math.Max(model.EndMs, nowMs ?? 0);
             var names = new Dictionary<int, string>();
             var lanes = new List<ThreadLane>(model.Threads.Count);
             foreach (ThreadInfo t in model.Threads.Values)
@@ -47,7 +50,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
                 names[t.ThreadId] = name;
                 ArraySegment<StatePoint> points = Points(t);
                 lanes.Add(new ThreadLane(t.ThreadId, name, TextSanitizer.Clean(t.DisplayName), points, t.ExitedMs,
-                    t.LockWaitMs + t.HandleWaitMs + OpenWaitMs(points, model.EndMs), t.IsPoolWorker));
+                    t.LockWaitMs + t.HandleWaitMs + OpenWaitMs(points, endMs), t.IsPoolWorker));
             }
 
             PoolHistory pool = model.Pool;
@@ -56,7 +59,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
                 Report = report,
                 Lanes = lanes,
                 StartMs = double.IsNaN(model.StartMs) ? 0 : model.StartMs,
-                EndMs = model.EndMs,
+                EndMs = endMs,
                 Pool = new PoolSnapshot([.. pool.Workers], [.. pool.QueueLength], [.. pool.StarvationAdjustments]),
                 Events = withEvents ? model.RecentEvents.ToArray() : [],
                 EventsDropped = model.RecentEvents.Added - model.RecentEvents.Count,

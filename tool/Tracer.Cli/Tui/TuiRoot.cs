@@ -100,14 +100,15 @@ internal sealed class TuiRoot : Runnable
             force = true;
         }
 
-        if (!force && !_source.Changed)
+        bool tracing = _session.IsLive && !finished;
+        if (!force && !tracing && !_source.Changed)
         {
             UpdateStatus();
             return;
         }
 
         ScreenView active = Screens[Active];
-        _snapshot = _source.Take(withEvents: active.WantsEvents);
+        _snapshot = _source.Take(withEvents: active.WantsEvents, tracing ? _session.NowMs?.Invoke() : null);
         _sinceRefresh.Restart();
         for (int i = 0; i < Screens.Count; i++)
         {

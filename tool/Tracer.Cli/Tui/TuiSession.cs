@@ -11,6 +11,8 @@ internal sealed class TuiSession
     public required Func<bool> IsFinished { get; init; }
     /// <summary>One line about the source right now: "tracing 00:12, 1,234 KiB" or "loading 45 %".</summary>
     public Func<string>? Progress { get; init; }
+    /// <summary>Live: the trace time now (ms), so lanes of silent, blocked threads keep growing while tracing.</summary>
+    public Func<double>? NowMs { get; init; }
     /// <summary>Stops tracing (live); the file is finalized by the session.</summary>
     public Action? RequestStop { get; init; }
     /// <summary>Lines the launched program wrote (live `run`/`demo`), kept off the terminal.</summary>

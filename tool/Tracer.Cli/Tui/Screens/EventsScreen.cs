@@ -88,8 +88,12 @@ internal sealed class EventsScreen(Theme theme) : LinesScreen(theme)
 
     protected override void OnSnapshot()
     {
+        bool follow = AtEnd; // a person reading older events is not yanked to the end by new ones
         Rebuild();
-        ScrollToEnd();
+        if (follow)
+        {
+            ScrollToEnd();
+        }
     }
 
     protected override List<Line> BuildLines()

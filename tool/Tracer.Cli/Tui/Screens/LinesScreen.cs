@@ -57,6 +57,9 @@ internal abstract class LinesScreen(Theme theme) : ScreenView(theme)
     {
     }
 
+    /// <summary>Whether the last line is in view (a live list then keeps following new lines).</summary>
+    protected bool AtEnd => _top >= _lines.Count - BodyRows;
+
     protected void ScrollToEnd() => _top = Math.Max(0, _lines.Count - BodyRows);
 
     private int BodyRows => Math.Max(1, Rows - Header.Count);
