@@ -31,7 +31,7 @@ internal sealed class EventsScreen(Theme theme) : LinesScreen(theme)
     {
         string details = e.Kind switch
         {
-            TraceEventKind.ContentionStart => $"lock 0x{e.LockId:x} owner {(e.OwnerThreadId == 0 ? "?" : s.ThreadName(e.OwnerThreadId))}",
+            TraceEventKind.ContentionStart => $"owner {(e.OwnerThreadId == 0 ? "?" : s.ThreadName(e.OwnerThreadId))}, lock 0x{e.LockId:x}",
             TraceEventKind.ContentionStop => string.Create(CultureInfo.InvariantCulture, $"waited {e.DurationNs / 1e6:F3} ms"),
             TraceEventKind.WaitStart => $"{e.WaitSource} object 0x{e.ObjectId:x}",
             TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolWorkerWait => $"workers {e.Value}",

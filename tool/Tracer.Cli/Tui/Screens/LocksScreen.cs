@@ -15,7 +15,7 @@ internal sealed class LocksScreen(Theme theme) : LinesScreen(theme)
 
     protected override IReadOnlyList<Line> Header =>
     [
-        new Line($"{"waits",8} {"total ms",9} {"max ms",8} {"p99 ms",7}  {"owner",-12} {"waiters",7}  lock", Role.Title),
+        new Line($"{"waits",8} {"total ms",9} {"max ms",7} {"p99 ms",7}  {"owner",-14} {"waiters",7}  lock", Role.Title),
     ];
 
     public override void Focus(object? item)
@@ -51,8 +51,8 @@ internal sealed class LocksScreen(Theme theme) : LinesScreen(theme)
         foreach (ReportLock l in Snapshot.Report.Locks)
         {
             string owner = l.Owners.Count == 0 ? "?" : Snapshot.ThreadName(l.Owners[0]) + (l.Owners.Count > 1 ? $" +{l.Owners.Count - 1}" : string.Empty);
-            string row = string.Format(CultureInfo.InvariantCulture, "{0,8:N0} {1,9:F1} {2,8:F1} {3,7:F1}  {4,-12} {5,7}  {6}",
-                l.Contentions, l.TotalWaitMs, l.MaxWaitMs, l.P99WaitMs, Names.Fit(owner, 12), l.Waiters.Count, ShortLock(l));
+            string row = string.Format(CultureInfo.InvariantCulture, "{0,8:N0} {1,9:F1} {2,7:F1} {3,7:F1}  {4,-14} {5,7}  {6}",
+                l.Contentions, l.TotalWaitMs, l.MaxWaitMs, l.P99WaitMs, Names.Fit(owner, 14), l.Waiters.Count, ShortLock(l));
             lines.Add(new Line(row, Role.Normal, l.LockId));
             if (_expanded.Contains(l.LockId))
             {
