@@ -22,9 +22,11 @@ internal static class LiveRunner
     public static async Task<int> LaunchAsync(string command, IReadOnlyList<string> arguments, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         bool tui = UseTui(settings, stderr);
-        // Under the UI the program's output must not reach the terminal: it goes to the Processes screen.
+        // The program's output never goes to stdout (that is the report): under the UI it goes to the Processes
+        // screen, which keeps it off the terminal; otherwise to stderr.
         ProgramOutputLog? programOutput = tui ? new ProgramOutputLog() : null;
-        await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null, programOutput, ct).ConfigureAwait(false);
+        await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null,
+            (TextWriter?)programOutput ?? stderr, ct).ConfigureAwait(false);
         return await TraceAsync(launched.Client, launched.ProcessId, launched, tui, programOutput, settings, stdout, stderr, ct).ConfigureAwait(false);
     }
 
