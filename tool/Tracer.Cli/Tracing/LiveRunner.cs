@@ -1,29 +1,31 @@
 using Tracer.Cli.Output;
+using Tracer.Cli.Tui;
 using Tracer.Engine.Collect;
 using Tracer.Engine.Reports;
 
 namespace Tracer.Cli.Tracing;
 
-/// <summary>Runs live tracing to its end (for collect, run and demo) and prints the report.</summary>
+/// <summary>Runs live tracing to its end (for collect, run and demo), in the terminal UI or with a progress line, and prints the report.</summary>
 internal static class LiveRunner
 {
     /// <summary>Traces an already running process.</summary>
     public static async Task<int> AttachAsync(int pid, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         TargetResolver.EnsureTraceable(pid);
+        bool tui = UseTui(settings, stderr);
         string processName = ProcFs.Name(pid) ?? "process";
         LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid));
 
-        using var signals = new InterruptSignals(stderr);
+        using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr); // nothing may write over the UI
         using var session = new LiveTraceSession(new DiagnosticsClientEndpoint(pid), options);
-        Describe(session, processName, ProcFs.ParentId(pid), stderr);
+        Describe(session, processName, ProcFs.ParentId(pid), tui ? null : stderr);
         await session.StartAsync(ct).ConfigureAwait(false);
-        Announce(processName, pid, options.OutputPath, settings, stderr);
+        Announce(processName, pid, options.OutputPath, tui, stderr);
 
         // A process that is already hung sends no events: the probe takes a snapshot when nothing moves.
-        using HungProcessProbe? probe = HungProcessProbe.Start(pid, session, settings, stderr);
-        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(signals.Interrupt, probe?.StopRequested ?? CancellationToken.None);
-        StopReason reason = await WithProgressAsync(session, stderr, () => session.RunAsync(interrupt.Token, signals.Force)).ConfigureAwait(false);
+        using HungProcessProbe? probe = HungProcessProbe.Start(pid, session, settings, tui ? TextWriter.Null : stderr);
+        StopReason reason = await DriveAsync(session, stop => session.RunAsync(stop, signals.Force), signals, tui, processName,
+            options.OutputPath, programOutput: null, stderr, probe?.StopRequested ?? CancellationToken.None).ConfigureAwait(false);
         reason = reason == StopReason.Interrupted && probe?.StopRequested.IsCancellationRequested == true ? StopReason.Finding : reason;
         stderr.WriteLine($"dotnet-tracer: tracing stopped ({Describe(reason)})");
         session.SaveMetadata();
@@ -33,24 +35,31 @@ internal static class LiveRunner
     /// <summary>Launches a program suspended and traces it (and, unless told not to, its .NET children) from their first instruction.</summary>
     public static async Task<int> LaunchAsync(string command, IReadOnlyList<string> arguments, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null, stderr, ct).ConfigureAwait(false);
+        bool tui = UseTui(settings, stderr);
+        // The program's output never goes to stdout (that is the report): under the UI it goes to the Processes
+        // screen, which keeps it off the terminal; otherwise to stderr.
+        ProgramOutputLog? programOutput = tui ? new ProgramOutputLog() : null;
+        await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null,
+            (TextWriter?)programOutput ?? stderr, ct).ConfigureAwait(false);
         int pid = launched.ProcessId;
         string processName = ProcFs.Name(pid) ?? Path.GetFileName(command);
         LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid));
 
-        using var signals = new InterruptSignals(stderr);
+        using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr);
         using var tree = new ProcessTreeTrace(launched, options, settings.FollowChildren);
-        Describe(tree.Root, processName, Environment.ProcessId, stderr);
+        TextWriter notices = tui ? TextWriter.Null : stderr;
+        Describe(tree.Root, processName, Environment.ProcessId, tui ? null : stderr);
         tree.ChildTraced += (child, held) =>
         {
-            child.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found in pid {child.ProcessId} at {f.TimeMs / 1000:F2} s: {f.Summary}");
-            stderr.WriteLine($"dotnet-tracer: tracing child pid {child.ProcessId} into {child.OutputPath} (held {held.TotalMilliseconds:F0} ms at start-up)");
+            child.Analyzer.Findings.Found += f => notices.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found in pid {child.ProcessId} at {f.TimeMs / 1000:F2} s: {f.Summary}");
+            notices.WriteLine($"dotnet-tracer: tracing child pid {child.ProcessId} into {child.OutputPath} (held {held.TotalMilliseconds:F0} ms at start-up)");
         };
-        tree.Notice += line => stderr.WriteLine($"dotnet-tracer: {line}");
+        tree.Notice += line => notices.WriteLine($"dotnet-tracer: {line}");
         await tree.StartAsync(ct).ConfigureAwait(false);
-        Announce(processName, pid, options.OutputPath, settings, stderr);
+        Announce(processName, pid, options.OutputPath, tui, stderr);
 
-        StopReason reason = await WithProgressAsync(tree.Root, stderr, () => tree.RunAsync(signals.Interrupt, signals.Force)).ConfigureAwait(false);
+        StopReason reason = await DriveAsync(tree.Root, stop => tree.RunAsync(stop, signals.Force), signals, tui, processName,
+            options.OutputPath, programOutput, stderr, CancellationToken.None).ConfigureAwait(false);
         int? exitCode = await launched.StopAsync().ConfigureAwait(false);
         if (!launched.KilledByTracer)
         {
@@ -64,6 +73,22 @@ internal static class LiveRunner
         return await FinishAsync(tree.Sessions, options.OutputPath, settings, stdout, stderr, probe: null).ConfigureAwait(false);
     }
 
+    private static bool UseTui(LiveSettings settings, TextWriter stderr)
+    {
+        if (settings.NoTui)
+        {
+            return false;
+        }
+
+        if (!TuiHost.CanRun)
+        {
+            stderr.WriteLine(TuiHost.NotATerminal);
+            return false;
+        }
+
+        return true;
+    }
+
     private static LiveTraceOptions Options(LiveSettings settings, string output) => new()
     {
         OutputPath = output,
@@ -72,31 +97,66 @@ internal static class LiveRunner
         Analysis = settings.Analysis,
     };
 
-    private static void Describe(LiveTraceSession session, string processName, int? parentPid, TextWriter stderr)
+    private static void Describe(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)
     {
         var process = session.Analyzer.Model.Process(session.ProcessId);
         process.Name = processName;
         process.ParentProcessId = parentPid;
-        session.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary}");
-    }
-
-    private static void Announce(string processName, int pid, string output, LiveSettings settings, TextWriter stderr)
-    {
-        stderr.WriteLine($"dotnet-tracer: tracing {processName} (pid {pid}) into {output}; Ctrl+C stops");
-        if (!settings.NoTui)
+        if (notices is not null)
         {
-            stderr.WriteLine("dotnet-tracer: the live terminal UI is not built yet; showing progress instead (use --no-tui to silence this line)");
+            session.Analyzer.Findings.Found += f => notices.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary}");
         }
     }
 
-    private static async Task<StopReason> WithProgressAsync(LiveTraceSession session, TextWriter stderr, Func<Task<StopReason>> run)
+    private static void Announce(string processName, int pid, string output, bool tui, TextWriter stderr) =>
+        stderr.WriteLine($"dotnet-tracer: tracing {processName} (pid {pid}) into {output}; {(tui ? "q in the UI" : "Ctrl+C")} stops");
+
+    /// <summary>Runs tracing to its end under the UI (which blocks until the user quits) or with the progress line.</summary>
+    private static async Task<StopReason> DriveAsync(LiveTraceSession shown, Func<CancellationToken, Task<StopReason>> run, InterruptSignals signals,
+        bool tui, string processName, string output, ProgramOutputLog? programOutput, TextWriter stderr, CancellationToken alsoStopOn)
     {
-        using var progressStop = new CancellationTokenSource();
-        Task progress = new ProgressLine(session, stderr, interactive: !Console.IsErrorRedirected).RunAsync(progressStop.Token);
-        StopReason reason = await run().ConfigureAwait(false);
-        await progressStop.CancelAsync().ConfigureAwait(false);
-        await progress.ConfigureAwait(false);
-        return reason;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Interrupt, alsoStopOn);
+        Task<StopReason> running = run(stop.Token);
+        if (tui)
+        {
+            RunTui(shown, running, stop, signals.Interrupt, processName, output, programOutput);
+        }
+        else
+        {
+            using var progressStop = new CancellationTokenSource();
+            Task progress = new ProgressLine(shown, stderr, interactive: !Console.IsErrorRedirected).RunAsync(progressStop.Token);
+            await Task.WhenAny(running).ConfigureAwait(false);
+            await progressStop.CancelAsync().ConfigureAwait(false);
+            await progress.ConfigureAwait(false);
+        }
+
+        return await running.ConfigureAwait(false);
+    }
+
+    /// <summary>Blocks in the UI until the user quits; q there stops tracing first (the UI waits for the file to be finished).</summary>
+    private static void RunTui(LiveTraceSession session, Task<StopReason> running, CancellationTokenSource stop, CancellationToken interrupted,
+        string processName, string output, ProgramOutputLog? programOutput)
+    {
+        var tuiSession = new TuiSession
+        {
+            IsLive = true,
+            Title = $"{TextSanitizer.Clean(processName)} (pid {session.ProcessId}) → {output}",
+            IsFinished = () => running.IsCompleted,
+            Progress = () => $"{session.Elapsed:mm\\:ss} · {session.BytesWritten / 1024.0:N0} KiB written",
+            RequestStop = stop.Cancel,
+            // EventPipe timestamps count from the session's start, as does the session's clock.
+            NowMs = () => session.Elapsed.TotalMilliseconds,
+            ProgramOutput = programOutput,
+            ExternalStop = interrupted,
+        };
+        try
+        {
+            TuiHost.Run(tuiSession, new SnapshotSource(session.Analyzer, output));
+        }
+        finally
+        {
+            stop.Cancel(); // however the UI ended, tracing ends and the file is finished
+        }
     }
 
     private static async Task<int> FinishAsync(IReadOnlyList<LiveTraceSession> sessions, string output, LiveSettings settings,

@@ -19,12 +19,21 @@ public sealed class TraceAnalyzer
     public TraceModel Model { get; } = new();
     public FindingSet Findings { get; } = new();
 
+    /// <summary>
+    /// Held by the decoder while it applies one event (cheap: uncontended almost always), and briefly by a reader
+    /// (the terminal UI) while it copies what it shows. Reentrant, so the decoder may hold it around a whole event.
+    /// </summary>
+    public Lock SyncRoot { get; } = new();
+
     public void OnEvent(in TraceRecord e)
     {
-        Model.Apply(e);
-        for (int i = 0; i < _detectors.Length; i++)
+        lock (SyncRoot)
         {
-            _detectors[i].OnEvent(e, Findings);
+            Model.Apply(e);
+            for (int i = 0; i < _detectors.Length; i++)
+            {
+                _detectors[i].OnEvent(e, Findings);
+            }
         }
     }
 
@@ -37,9 +46,12 @@ public sealed class TraceAnalyzer
         }
 
         _completed = true;
-        foreach (IDetector detector in _detectors)
+        lock (SyncRoot)
         {
-            detector.Complete(Model.EndMs, Findings);
+            foreach (IDetector detector in _detectors)
+            {
+                detector.Complete(Model.EndMs, Findings);
+            }
         }
     }
 }

@@ -223,6 +223,14 @@ public sealed class LiveTraceSession : IDisposable
 
     private void RefreshThreadNames()
     {
+        lock (Analyzer.SyncRoot)
+        {
+            RefreshThreadNamesLocked();
+        }
+    }
+
+    private void RefreshThreadNamesLocked()
+    {
         foreach (Model.ThreadInfo thread in Analyzer.Model.Threads.Values)
         {
             thread.Name = ProcFs.ThreadName(thread.ProcessId == 0 ? ProcessId : thread.ProcessId, thread.ThreadId) ?? thread.Name;

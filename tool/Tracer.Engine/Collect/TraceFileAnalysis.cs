@@ -13,8 +13,15 @@ public static class TraceFileAnalysis
     /// <summary>Decodes and analyzes <paramref name="path"/>. Throws <see cref="TracerUserException"/> for input that is not a trace.</summary>
     public static TraceAnalyzer Analyze(string path, AnalysisOptions? options = null, Action<long, long>? progress = null)
     {
-        FileStream file = OpenChecked(path);
         var analyzer = new TraceAnalyzer(options);
+        AnalyzeInto(path, analyzer, progress);
+        return analyzer;
+    }
+
+    /// <summary>Like <see cref="Analyze"/>, into an analyzer the caller already holds (a UI can watch it fill up).</summary>
+    public static void AnalyzeInto(string path, TraceAnalyzer analyzer, Action<long, long>? progress = null)
+    {
+        FileStream file = OpenChecked(path);
         try
         {
             (long safeLength, string? problem) = NettraceFraming.Scan(file);
@@ -35,8 +42,11 @@ public static class TraceFileAnalysis
             file.Dispose();
         }
 
-        TraceMetadata.TryLoad(path)?.ApplyTo(analyzer.Model);
-        return analyzer;
+        TraceMetadata? metadata = TraceMetadata.TryLoad(path);
+        lock (analyzer.SyncRoot)
+        {
+            metadata?.ApplyTo(analyzer.Model);
+        }
     }
 
     /// <summary>
@@ -69,6 +79,9 @@ public static class TraceFileAnalysis
 
         return parts;
     }
+
+    /// <summary>Throws <see cref="TracerUserException"/> now when <paramref name="path"/> is missing, unreadable or not a .nettrace.</summary>
+    public static void EnsureReadable(string path) => OpenChecked(path).Dispose();
 
     private static FileStream OpenChecked(string path)
     {

@@ -110,6 +110,15 @@ public sealed class EventPipeDecoder : IDisposable
 
     private void OnEvent(TraceEvent data)
     {
+        // Symbols, stacks and names are written here too: hold the analyzer's lock so a UI snapshot sees whole events.
+        lock (_analyzer.SyncRoot)
+        {
+            DecodeEvent(data);
+        }
+    }
+
+    private void DecodeEvent(TraceEvent data)
+    {
         _model.TotalEvents++;
         Guid provider = data.ProviderGuid;
         int id = (int)data.ID;

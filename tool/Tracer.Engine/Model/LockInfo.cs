@@ -4,7 +4,7 @@ namespace Tracer.Engine.Model;
 public sealed class LockInfo(ulong lockId, ulong objectId)
 {
     private readonly List<double> _waitsNs = [];
-    private double[]? _sortedWaitsNs; // cache for percentiles; dropped when a wait is added
+    private double[] _sorted = [];
 
     public ulong LockId { get; } = lockId;
     /// <summary>Address of the object the lock belongs to (the `lock (x)` target), when the runtime said.</summary>
@@ -50,13 +50,14 @@ public sealed class LockInfo(ulong lockId, ulong objectId)
     internal void OnWaitEnded(double durationNs, int newOwner)
     {
         _waitsNs.Add(durationNs);
-        _sortedWaitsNs = null;
         TotalWaitNs += durationNs;
         MaxWaitNs = Math.Max(MaxWaitNs, durationNs);
         LastKnownOwner = newOwner;
     }
 
     /// <summary>Wait-time percentile in ns over the waits that ended (0 when none did).</summary>
+    /// <remarks>Keeps a sorted copy and merges only the waits added since the last call, so a UI asking every
+    /// refresh on a lock with 100k+ waits does not sort them all again.</remarks>
     public double PercentileWaitNs(double p)
     {
         if (_waitsNs.Count == 0)
@@ -64,14 +65,36 @@ public sealed class LockInfo(ulong lockId, ulong objectId)
             return 0;
         }
 
-        if (_sortedWaitsNs is null)
+        if (_sorted.Length != _waitsNs.Count)
         {
-            _sortedWaitsNs = [.. _waitsNs];
-            Array.Sort(_sortedWaitsNs);
+            _sorted = MergeNew(_sorted, _waitsNs);
         }
 
-        double[] sorted = _sortedWaitsNs;
-        int index = (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
+        int index = (int)Math.Ceiling(p / 100.0 * _sorted.Length) - 1;
+        return _sorted[Math.Clamp(index, 0, _sorted.Length - 1)];
+    }
+
+    private static double[] MergeNew(double[] sorted, List<double> all)
+    {
+        double[] added = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(all)[sorted.Length..].ToArray();
+        Array.Sort(added);
+        var merged = new double[all.Count];
+        int i = 0, j = 0, k = 0;
+        while (i < sorted.Length && j < added.Length)
+        {
+            merged[k++] = sorted[i] <= added[j] ? sorted[i++] : added[j++];
+        }
+
+        while (i < sorted.Length)
+        {
+            merged[k++] = sorted[i++];
+        }
+
+        while (j < added.Length)
+        {
+            merged[k++] = added[j++];
+        }
+
+        return merged;
     }
 }

@@ -5,8 +5,8 @@ namespace Tracer.Engine.Model;
 
 /// <summary>
 /// Everything known about a trace so far: processes, threads with their timelines, contended locks, symbols.
-/// Append-only; fed one record at a time by the decoder (live or replay alike). Not thread-safe: the decoder
-/// thread owns it, and a UI reads it through <see cref="TraceSession"/>'s snapshots or after the trace ended.
+/// Append-only; fed one record at a time by the decoder (live or replay alike). Not thread-safe by itself: writers
+/// and readers on other threads (the terminal UI) hold <see cref="Analysis.TraceAnalyzer.SyncRoot"/>.
 /// </summary>
 public sealed class TraceModel
 {
@@ -19,6 +19,10 @@ public sealed class TraceModel
     public StackTable Stacks { get; } = new();
     public MethodTable Methods { get; } = new();
     public StackResolver Resolver { get; }
+    /// <summary>The most recent decoded records, for the UI's raw event list (bounded).</summary>
+    public EventRing RecentEvents { get; } = new(100_000);
+    /// <summary>Thread-pool worker counts, queue estimates and starvation adjustments over time.</summary>
+    public PoolHistory Pool { get; } = new();
 
     /// <summary>Every event in the trace, decoded or not.</summary>
     public long TotalEvents { get; set; }
@@ -94,6 +98,8 @@ public sealed class TraceModel
     {
         Touch(e.TimeMs);
         KindCounts[(int)e.Kind]++;
+        RecentEvents.Add(e);
+        Pool.OnEvent(e);
         ThreadInfo thread = Thread(e.ThreadId, e.ProcessId, e.TimeMs);
         thread.LastSeenMs = e.TimeMs;
         thread.EventCount++;

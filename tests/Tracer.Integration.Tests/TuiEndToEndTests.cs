@@ -1,0 +1,60 @@
+using Tracer.Integration.Tests.Infrastructure;
+
+namespace Tracer.Integration.Tests;
+
+/// <summary>The real tool in a real (tmux) terminal: replay the deadlock fixture, use the keys, quit, terminal restored.</summary>
+public sealed class TuiEndToEndTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [TmuxFact]
+    public void Replay_shows_the_deadlock_switches_to_the_timeline_quits_and_restores_the_terminal()
+    {
+        string fixture = Path.Combine(AppContext.BaseDirectory, "fixtures", "dining-deadlock.nettrace");
+        string tool = $"{TmuxTerminal.Quote(ToolPaths.Dotnet)} {TmuxTerminal.Quote(ToolPaths.TracerDll)} replay {TmuxTerminal.Quote(fixture)}";
+        using var terminal = new TmuxTerminal($"{tool}; echo TRACER-EXIT=$?");
+
+        string overview = terminal.WaitFor("DEADLOCK: philosopher-", s_timeout);
+        Assert.Contains("1 Overview", overview, StringComparison.Ordinal);
+        Assert.True(terminal.AlternateScreen);
+
+        terminal.SendKeys("2");
+        string timeline = terminal.WaitFor("# lock wait", s_timeout);
+        Assert.Matches(@"philosopher-0 \d+ +=*#+", timeline);
+        terminal.SendKeys("Right");
+        terminal.WaitFor("@ ", s_timeout);
+
+        terminal.SendKeys("q");
+        string after = terminal.WaitFor("TRACER-EXIT=", s_timeout, history: true);
+        Assert.Contains("TRACER-EXIT=0", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 Overview", after, StringComparison.Ordinal); // the UI drew on the alternate screen only
+        Assert.False(terminal.AlternateScreen);
+    }
+
+    [TmuxFact]
+    public void Live_q_asks_once_then_stops_tracing_finishes_the_file_and_quits()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        string trace = dir.File("live.nettrace");
+        // --stop-on race: the deadlock does not end the session, so tracing is still running when q is pressed.
+        string tool = $"{TmuxTerminal.Quote(ToolPaths.Dotnet)} {TmuxTerminal.Quote(ToolPaths.TracerDll)} demo dining-philosophers --stop-on race --duration 120s -o {TmuxTerminal.Quote(trace)}";
+        using var terminal = new TmuxTerminal($"{tool}; echo TRACER-EXIT=$?");
+
+        terminal.WaitFor("DEADLOCK: philosopher-", s_timeout);
+        Assert.Contains("[LIVE]", terminal.Capture(), StringComparison.Ordinal);
+        terminal.SendKeys("q");
+        terminal.WaitFor("Stop tracing, finish the trace file and quit? y / n", s_timeout);
+        terminal.SendKeys("y");
+        string after = terminal.WaitFor("TRACER-EXIT=", s_timeout, history: true);
+
+        Assert.Contains("TRACER-EXIT=0", after, StringComparison.Ordinal);
+        Assert.Contains("tracing stopped (interrupted)", after, StringComparison.Ordinal); // stderr, after the UI left
+        Assert.False(terminal.AlternateScreen);
+        Assert.True(File.Exists(TraceMetadataPath(trace)));
+        ToolResult report = ChildProcess.RunToolAsync(s_timeout, "report", trace).GetAwaiter().GetResult();
+        Assert.True(report.ExitCode == 0, report.Stderr); // finalized: not "ends early"
+        Assert.Contains("DEADLOCK:", report.Stdout, StringComparison.Ordinal);
+    }
+
+    private static string TraceMetadataPath(string trace) => trace + ".meta.json";
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Tracer.Cli.Output;
+using Tracer.Cli.Tui;
+using Tracer.Engine;
+using Tracer.Engine.Analysis;
+using Tracer.Engine.Collect;
+
+namespace Tracer.Cli.Commands;
+
+/// <summary>`replay FILE`: the terminal UI over a saved .nettrace, filled while the file is decoded.</summary>
+internal static class ReplayCommand
+{
+    private static readonly Argument<string> s_file = new("file") { Description = "A .nettrace written by dotnet-tracer or dotnet-trace." };
+    private static readonly Option<TimeSpan> s_hangAfter = CommonOptions.HangAfter();
+
+    public static Command Create()
+    {
+        var command = new Command("replay", "Open the terminal UI over a saved .nettrace (plain report when not on a terminal).")
+        {
+            s_file, s_hangAfter,
+        };
+        command.SetAction((parse, _) => Task.FromResult(Run(
+            parse.GetValue(s_file)!, new AnalysisOptions { HangAfter = parse.GetValue(s_hangAfter) },
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)));
+        return command;
+    }
+
+    internal static int Run(string file, AnalysisOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        TraceFileAnalysis.EnsureReadable(file); // a bad path is one line and exit 2, before the screen changes
+        if (!TuiHost.CanRun)
+        {
+            stderr.WriteLine(TuiHost.NotATerminal);
+            return ReportCommand.Run(file, ReportFormat.Text, new HashSet<string>(), options, stdout, stderr);
+        }
+
+        var analyzer = new TraceAnalyzer(options);
+        using var failed = new CancellationTokenSource();
+        var loader = new TraceLoader(file, analyzer, failed);
+        loader.Start();
+        var session = new TuiSession
+        {
+            IsLive = false,
+            Title = $"replay of {file}",
+            IsFinished = () => loader.Done,
+            Progress = loader.Describe,
+            ExternalStop = failed.Token,
+        };
+        TuiHost.Run(session, new SnapshotSource(analyzer, file));
+        if (loader.Failure is TracerUserException userError)
+        {
+            throw userError;
+        }
+
+        if (loader.Failure is not null)
+        {
+            throw new InvalidOperationException("reading the trace failed", loader.Failure);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Decodes the file on its own thread so that the UI shows progress (and the first findings) at once.</summary>
+    private sealed class TraceLoader(string file, TraceAnalyzer analyzer, CancellationTokenSource failed)
+    {
+        private long _read;
+        private long _total = 1;
+        private volatile bool _done;
+
+        public bool Done => _done;
+        public Exception? Failure { get; private set; }
+
+        public void Start() => new Thread(Load) { IsBackground = true, Name = "tracer-replay" }.Start();
+
+        public string Describe() =>
+            Failure is not null ? "loading failed"
+            : _done ? "loaded"
+            : $"loading {100 * Interlocked.Read(ref _read) / Math.Max(1, Interlocked.Read(ref _total))} %";
+
+        private void Load()
+        {
+            try
+            {
+                TraceFileAnalysis.AnalyzeInto(file, analyzer, (read, total) =>
+                {
+                    Interlocked.Exchange(ref _total, total);
+                    Interlocked.Exchange(ref _read, read);
+                });
+            }
+            catch (Exception ex)
+            {
+                Failure = ex;
+                failed.Cancel();
+            }
+            finally
+            {
+                _done = true;
+            }
+        }
+    }
+}
