@@ -41,7 +41,7 @@ internal static class LiveRunner
         using var session = new LiveTraceSession(client, pid, options);
         session.Analyzer.Model.Process(pid).Name = processName;
         session.Analyzer.Model.Process(pid).ParentProcessId = launched is null ? ProcFs.ParentId(pid) : Environment.ProcessId;
-        session.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary}");
+        session.Analyzer.Findings.Found += f => stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary.Replace(Finding.PrimitivePlaceholder, "a wait", StringComparison.Ordinal)}");
 
         await session.StartAsync(ct).ConfigureAwait(false);
         if (launched is not null)

@@ -6,5 +6,6 @@ public static class DetectorCatalog
     public static IReadOnlyList<IDetector> Create(AnalysisOptions options) =>
     [
         new DeadlockDetector(),
+        new HangDetector(options),
     ];
 }

@@ -141,6 +141,8 @@ public sealed class EventPipeDecoder : IDisposable
                 AddMethod(data);
             }
 
+            // The rundown is written when tracing stops: its time is the trace's end, even when the target was silent.
+            _model.Touch(data.TimeStampRelativeMSec);
             return;
         }
 

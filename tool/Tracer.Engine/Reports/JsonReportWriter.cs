@@ -137,6 +137,11 @@ public static class JsonReportWriter
             }
 
             w.WriteNumber("sinceMs", Math.Round(t.SinceMs, 3));
+            if (t.Primitive is not null)
+            {
+                w.WriteString("primitive", t.Primitive);
+            }
+
             w.WriteEndObject();
         }
 

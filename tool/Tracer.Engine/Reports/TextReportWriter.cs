@@ -88,7 +88,7 @@ public static class TextReportWriter
             return $"{t.DisplayName} waits for {lockName}, held by {holder}";
         }
 
-        return $"{t.DisplayName} {t.Role}";
+        return t.Primitive is null ? $"{t.DisplayName} {t.Role}" : $"{t.DisplayName} {t.Role} in {t.Primitive}";
     }
 
     private static void WriteLocks(TraceReport report, TextWriter w)

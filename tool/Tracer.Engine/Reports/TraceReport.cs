@@ -57,7 +57,7 @@ public sealed record ReportLock(ulong LockId, ulong ObjectId, string Name, int C
     double P50WaitMs, double P99WaitMs, IReadOnlyList<int> Owners, IReadOnlyList<int> Waiters, IReadOnlyList<ReportStack> TopStacks);
 
 public sealed record ReportFindingThread(int ThreadId, string DisplayName, string Role, ulong? WaitsForLock, int? HeldBy,
-    string? HeldByName, double SinceMs, IReadOnlyList<string> Frames);
+    string? HeldByName, double SinceMs, IReadOnlyList<string> Frames, string? Primitive = null);
 
 public sealed record ReportFinding(string Kind, Severity Severity, string Summary, double TimeMs, IReadOnlyList<ReportFindingThread> Threads,
     IReadOnlyList<FindingLock> Locks, IReadOnlyList<string> Details, IReadOnlyDictionary<string, double> Metrics);
