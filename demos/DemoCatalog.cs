@@ -8,7 +8,32 @@ public static class DemoCatalog
         new("dining-philosophers", "locks: deadlock",
             "five philosophers take the left fork, then the right: a lock-order cycle. Fixed: take the lower-numbered fork first",
             "deadlock", DiningPhilosophers.DiningPhilosophersDemo.Run),
+        Hang("barrier-missing", "barriers",
+            "a Barrier registered for one participant too many: five workers wait forever. Fixed: the right count, and a timeout",
+            Hangs.BarrierMissingDemo.Run),
+        Hang("semaphore-leak", "semaphores",
+            "SemaphoreSlim(2) whose Release is skipped when a job throws: later jobs wait forever. Fixed: Release in finally",
+            Hangs.SemaphoreLeakDemo.Run),
+        Hang("mutex-abba", "locks: deadlock on handles",
+            "two Mutexes taken in opposite order by two threads: both wait in WaitOne forever. Fixed: one order",
+            Hangs.MutexAbbaDemo.Run),
+        Hang("lock-leak", "locks: exceptions",
+            "Monitor.Enter without finally: an exception leaves the lock held and writers pile up. Fixed: lock (try/finally)",
+            Hangs.LockLeakDemo.Run),
+        Hang("event-never-set", "events",
+            "a ManualResetEventSlim set only on the happy path: the consumer waits forever. Fixed: Set in finally",
+            Hangs.EventNeverSetDemo.Run),
+        Hang("queue-worker-dies", "queues",
+            "a worker throws before CountdownEvent.Signal: main waits forever. Fixed: Signal in finally",
+            Hangs.QueueWorkerDiesDemo.Run),
+        Hang("exit-hang", "threads: foreground/background",
+            "foreground consumers blocked in BlockingCollection.Take keep the process alive. Fixed: CompleteAdding, background threads",
+            Hangs.ExitHangDemo.Run),
     ];
+
+    /// <summary>A demo whose bug blocks forever: it never ends by itself, so tracing stops on the hang or after a few seconds.</summary>
+    private static DemoInfo Hang(string name, string topic, string description, Func<bool, int> run) =>
+        new(name, topic, description, "hang", run) { MaxDuration = TimeSpan.FromSeconds(6) };
 
     public static DemoInfo? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -20,12 +20,16 @@ namespace Tracer.Engine.Analysis;
 /// </summary>
 public sealed class HangDetector(AnalysisOptions options) : IDetector
 {
+    /// <summary>A wait that starts again within this long, from the same place, continues the previous one.</summary>
+    public const double ContinuationGapMs = 20;
+
     private readonly double _thresholdMs = options.HangAfter.TotalMilliseconds;
     private readonly Dictionary<int, Blocked> _locks = new();
     private readonly Dictionary<int, Blocked> _handles = new();
     private readonly Dictionary<ulong, int> _owners = new();
     private readonly Dictionary<string, Finding> _reported = new();
     private readonly HashSet<int> _hungThreads = [];
+    private readonly HashSet<int> _poolIdle = [];
     private double _nowMs;
     private double _nextDeadlineMs = double.PositiveInfinity;
 
@@ -50,13 +54,35 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
                 _handles.Remove(e.ThreadId);
                 RefreshIfHung(e.ThreadId, sink);
                 break;
-            case TraceEventKind.WaitStart:
-                Block(_handles, e.ThreadId, new Blocked(false, e.ObjectId, e.WaitSource, e.StackId, e.TimeMs, e.ProcessId, 0));
+            case TraceEventKind.PoolWorkerWait:
+                _poolIdle.Add(e.ThreadId); // an idle pool worker waiting for work is not hung
+                _handles.Remove(e.ThreadId);
                 break;
-            case TraceEventKind.WaitStop:
-                if (_handles.Remove(e.ThreadId) && !_locks.ContainsKey(e.ThreadId))
+            case TraceEventKind.WaitStart when _poolIdle.Contains(e.ThreadId):
+            case TraceEventKind.WaitStop when _poolIdle.Contains(e.ThreadId):
+                break;
+            case TraceEventKind.WaitStart:
+            {
+                var wait = new Blocked(false, e.ObjectId, e.WaitSource, e.StackId, e.TimeMs, e.ProcessId, 0);
+                if (_handles.TryGetValue(e.ThreadId, out Blocked previous) && previous.Continues(wait, ContinuationGapMs))
                 {
-                    RefreshIfHung(e.ThreadId, sink);
+                    wait = wait with { SinceMs = previous.SinceMs }; // the same wait, resumed after a timeout slice
+                }
+
+                Block(_handles, e.ThreadId, wait);
+                break;
+            }
+
+            case TraceEventKind.WaitStop:
+                // Kept for a moment: primitives such as Barrier wait in growing timeout slices, and a wait that
+                // starts again at once from the same place is the same block, not progress.
+                if (_handles.TryGetValue(e.ThreadId, out Blocked ended) && double.IsNaN(ended.EndedMs))
+                {
+                    _handles[e.ThreadId] = ended with { EndedMs = e.TimeMs };
+                    if (_hungThreads.Contains(e.ThreadId))
+                    {
+                        _nextDeadlineMs = Math.Min(_nextDeadlineMs, e.TimeMs + ContinuationGapMs + 1e-3);
+                    }
                 }
 
                 break;
@@ -64,6 +90,16 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
                 _locks.Remove(e.ThreadId);
                 _handles.Remove(e.ThreadId);
                 RefreshIfHung(e.ThreadId, sink);
+                break;
+            default:
+                _poolIdle.Remove(e.ThreadId);
+                // Any other event of the thread is progress after an ended wait.
+                if (_handles.TryGetValue(e.ThreadId, out Blocked last) && !double.IsNaN(last.EndedMs))
+                {
+                    _handles.Remove(e.ThreadId);
+                    RefreshIfHung(e.ThreadId, sink);
+                }
+
                 break;
         }
 
@@ -149,6 +185,17 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
 
     private void Consider(int threadId, Blocked wait, List<(int, Blocked)> hung)
     {
+        if (!double.IsNaN(wait.EndedMs))
+        {
+            // Ended, and may still resume within the gap: it hangs only if it had already hung when it ended.
+            if (_nowMs > wait.EndedMs + ContinuationGapMs || wait.EndedMs - wait.SinceMs < _thresholdMs)
+            {
+                return;
+            }
+
+            _nextDeadlineMs = Math.Min(_nextDeadlineMs, wait.EndedMs + ContinuationGapMs + 1e-3);
+        }
+
         double deadline = wait.SinceMs + _thresholdMs;
         if (_nowMs < deadline)
         {
@@ -180,4 +227,13 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
 }
 
 /// <summary>What a blocked thread waits on: a lock (Subject = lock id) or a runtime wait (Subject = object address).</summary>
-internal readonly record struct Blocked(bool OnLock, ulong Subject, WaitSource Source, int StackId, double SinceMs, int ProcessId, int OwnerAtStart);
+internal readonly record struct Blocked(bool OnLock, ulong Subject, WaitSource Source, int StackId, double SinceMs, int ProcessId, int OwnerAtStart)
+{
+    /// <summary>When the last wait slice ended (NaN while it lasts).</summary>
+    public double EndedMs { get; init; } = double.NaN;
+
+    /// <summary>Whether <paramref name="next"/>, on the same thread, resumes this ended wait rather than being a new one.</summary>
+    public bool Continues(Blocked next, double gapMs) =>
+        !double.IsNaN(EndedMs) && next.SinceMs - EndedMs <= gapMs && next.Source == Source
+        && ((StackId >= 0 && StackId == next.StackId) || (Subject != 0 && Subject == next.Subject));
+}

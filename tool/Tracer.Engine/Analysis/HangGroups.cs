@@ -12,18 +12,8 @@ internal static class HangGroups
             yield return LockGroup(group.Key, [.. group], owners.TryGetValue(group.Key, out int owner) ? owner : null, nowMs, thresholdMs);
         }
 
-        var monitorWaits = hung.Where(h => !h.Wait.OnLock && h.Wait.Source == WaitSource.MonitorWait).ToList();
-        var handleWaits = hung.Where(h => !h.Wait.OnLock && h.Wait.Source != WaitSource.MonitorWait).ToList();
-        if (handleWaits.Select(h => h.Wait.Subject).Distinct().Count() >= 2)
-        {
-            yield return HandleCycleGroup(handleWaits, nowMs, thresholdMs);
-        }
-        else
-        {
-            monitorWaits.AddRange(handleWaits);
-        }
-
-        foreach (var group in monitorWaits.GroupBy(h => h.Wait.Subject))
+        // Handle waits carry no object (0), so one group may mix primitives; the report splits it by primitive.
+        foreach (var group in hung.Where(h => !h.Wait.OnLock).GroupBy(h => h.Wait.Subject))
         {
             yield return ObjectGroup(group.Key, [.. group], nowMs, thresholdMs);
         }
@@ -50,20 +40,9 @@ internal static class HangGroups
     {
         var threads = waiters.OrderBy(w => w.ThreadId)
             .Select(w => new FindingThread(w.ThreadId, "waits", null, null, w.Wait.StackId, w.Wait.SinceMs, w.Wait.ProcessId)).ToList();
-        string same = waiters.Count > 1 ? " on the same object" : string.Empty;
+        string on = objectId == 0 ? string.Empty : $" on object 0x{objectId:x}";
         return Make($"wait:{objectId:x}", waiters, nowMs, thresholdMs,
-            $"{Count(waiters.Count)} blocked for {Seconds(waiters, nowMs)} in {Finding.PrimitivePlaceholder}{same} (object 0x{objectId:x}); nothing signalled it, and the runtime does not say who should",
-            threads, []);
-    }
-
-    private static Finding HandleCycleGroup(List<(int ThreadId, Blocked Wait)> waiters, double nowMs, double thresholdMs)
-    {
-        var threads = waiters.OrderBy(w => w.ThreadId)
-            .Select(w => new FindingThread(w.ThreadId, "waits", null, null, w.Wait.StackId, w.Wait.SinceMs, w.Wait.ProcessId)).ToList();
-        int handles = waiters.Select(w => w.Wait.Subject).Distinct().Count();
-        return Make("handles", waiters, nowMs, thresholdMs,
-            $"likely deadlock: {Count(waiters.Count)} blocked for {Seconds(waiters, nowMs)} in {Finding.PrimitivePlaceholder} on {handles} different handles; " +
-            "handle owners are not traced, so each may hold what another waits for (e.g. Mutexes taken in opposite order)",
+            $"{Count(waiters.Count)} blocked for {Seconds(waiters, nowMs)} in {Finding.PrimitivePlaceholder}{on}; nothing signalled it, and the runtime does not say who should",
             threads, []);
     }
 

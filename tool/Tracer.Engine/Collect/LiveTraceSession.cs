@@ -48,6 +48,10 @@ public sealed class LiveTraceSession : IDisposable
         var providers = new List<EventPipeProvider>
         {
             new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords),
+            // Counters every second: pool queue length and thread count, and a heartbeat that moves trace time on while
+            // the target is hung and emits nothing else (so hangs are found while it is still live).
+            new(RuntimeProviders.RuntimeCounters, System.Diagnostics.Tracing.EventLevel.Informational, 0,
+                new Dictionary<string, string> { ["EventCounterIntervalSec"] = "1" }),
         };
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

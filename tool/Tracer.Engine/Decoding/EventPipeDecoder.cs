@@ -126,10 +126,29 @@ public sealed class EventPipeDecoder : IDisposable
             ProcessInfo process = _model.Process(data.ProcessID);
             process.CommandLine ??= reader.Utf16z();
         }
+        else if (provider == RuntimeProviders.RuntimeCountersGuid)
+        {
+            DecodeCounter(data);
+        }
         else
         {
             _model.Touch(data.TimeStampRelativeMSec);
         }
+    }
+
+    private void DecodeCounter(TraceEvent data)
+    {
+        if (!CounterPayload.TryDecode(Payload(data), out string name, out double value))
+        {
+            _model.Touch(data.TimeStampRelativeMSec);
+            return;
+        }
+
+        Emit(TraceRecord.Thread(TraceEventKind.CounterSample, data.TimeStampRelativeMSec, data.ThreadID, data.ProcessID) with
+        {
+            Text = string.IsInterned(name) ?? name,
+            Amount = value,
+        });
     }
 
     private void DecodeRuntime(TraceEvent data, int id, bool rundown)

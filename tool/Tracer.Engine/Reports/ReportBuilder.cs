@@ -26,6 +26,13 @@ internal sealed class ReportBuilder(TraceModel model)
                 [.. l.WaitStacks.OrderByDescending(kv => kv.Value).Take(TopStackCount).Select(kv => new ReportStack(kv.Value, Frames(kv.Key)))])),
     ];
 
+    /// <summary>A finding as rendered; a hang over several primitives becomes one per primitive.</summary>
+    public IEnumerable<ReportFinding> Findings(Finding f)
+    {
+        ReportFinding rendered = Finding(f);
+        return f.Kind == FindingKinds.Hang ? HangRendering.Render(rendered) : [rendered];
+    }
+
     public ReportFinding Finding(Finding f)
     {
         List<ReportFindingThread> threads = [.. f.Threads.Select(t =>

@@ -41,7 +41,7 @@ public sealed record TraceReport
                 p.ProcessId, TextSanitizer.Clean(p.Name), TextSanitizer.Clean(p.CommandLine), p.ParentProcessId, p.ExitCode))],
             Threads = [.. model.Threads.Values.OrderBy(t => t.ThreadId).Select(builder.Thread)],
             Locks = builder.Locks(),
-            Findings = [.. findings.Select(builder.Finding)],
+            Findings = [.. findings.SelectMany(builder.Findings)],
         };
     }
 }
