@@ -7,5 +7,7 @@ public static class DetectorCatalog
     [
         new DeadlockDetector(),
         new HangDetector(options),
+        new ConvoyDetector(options),
+        new LongWaitDetector(options),
     ];
 }
