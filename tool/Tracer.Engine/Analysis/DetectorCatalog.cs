@@ -9,5 +9,6 @@ public static class DetectorCatalog
         new HangDetector(options),
         new ConvoyDetector(options),
         new LongWaitDetector(options),
+        new StarvationDetector(),
     ];
 }

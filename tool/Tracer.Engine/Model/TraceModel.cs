@@ -16,6 +16,7 @@ public sealed class TraceModel
     public Dictionary<int, ProcessInfo> Processes { get; } = new();
     public Dictionary<int, ThreadInfo> Threads { get; } = new();
     public Dictionary<ulong, LockInfo> Locks { get; } = new();
+    public ThreadPoolStats ThreadPool { get; } = new();
     public StackTable Stacks { get; } = new();
     public MethodTable Methods { get; } = new();
     public StackResolver Resolver { get; }
@@ -142,6 +143,12 @@ public sealed class TraceModel
             case TraceEventKind.PoolWorkerStop:
                 thread.IsPoolWorker = true;
                 thread.Timeline.Set(e.TimeMs, ThreadState.Exited);
+                break;
+            case TraceEventKind.PoolAdjustment:
+                ThreadPool.OnAdjustment(e.TimeMs, e.Value, e.Reason);
+                break;
+            case TraceEventKind.CounterSample when e.Text is not null:
+                ThreadPool.OnCounter(e.TimeMs, e.Text, e.Amount);
                 break;
             case TraceEventKind.PoolDequeue:
                 if (thread.Timeline.Current == ThreadState.PoolIdle)

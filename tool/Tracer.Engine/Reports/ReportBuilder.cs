@@ -57,7 +57,7 @@ internal sealed class ReportBuilder(TraceModel model)
         }
 
         string fallback = threads.Any(t => t.WaitsForLock is not null) ? "Monitor.Enter (lock)" : "a runtime wait (primitive not on the stack)";
-        string primitive = threads.Where(t => t.Role == "waits" && t.Primitive is not null)
+        string primitive = threads.Where(t => t.Role is "waits" or "waited" && t.Primitive is not null)
             .GroupBy(t => t.Primitive!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.Key).FirstOrDefault() ?? fallback;
         return f.Summary.Replace(Analysis.Finding.PrimitivePlaceholder, primitive, StringComparison.Ordinal);

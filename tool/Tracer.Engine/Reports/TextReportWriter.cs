@@ -17,6 +17,7 @@ public static class TextReportWriter
             WriteHeader(report, w);
             WriteFindings(report, w);
             WriteLocks(report, w);
+            WriteThreadPool(report, w);
             WriteNotes(report, w);
         }
         finally
@@ -108,6 +109,26 @@ public static class TextReportWriter
         if (report.Locks.Count > 10)
         {
             w.WriteLine($"  ... {report.Locks.Count - 10} more");
+        }
+
+        w.WriteLine();
+    }
+
+    private static void WriteThreadPool(TraceReport report, TextWriter w)
+    {
+        if (report.ThreadPool is not { } pool || (pool.Adjustments == 0 && pool.Counters.Count == 0))
+        {
+            return;
+        }
+
+        w.WriteLine("THREAD POOL");
+        w.WriteLine($"  up to {pool.MaxWorkerThreads} workers; {pool.Adjustments} adjustments ({pool.InjectionsForStarvation} for starvation, {pool.InjectionsForBlocking} for blocked threads)");
+        foreach (string name in new[] { "threadpool-queue-length", "threadpool-thread-count", "monitor-lock-contention-count" })
+        {
+            if (pool.Counters.TryGetValue(name, out ReportCounter? c))
+            {
+                w.WriteLine($"  {name}: max {c.Max:N0}, last {c.Last:N0} ({c.Samples.Count} samples)");
+            }
         }
 
         w.WriteLine();

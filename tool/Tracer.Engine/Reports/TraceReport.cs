@@ -22,6 +22,7 @@ public sealed record TraceReport
     public IReadOnlyList<ReportThread> Threads { get; init; } = [];
     public IReadOnlyList<ReportLock> Locks { get; init; } = [];
     public IReadOnlyList<ReportFinding> Findings { get; init; } = [];
+    public ReportThreadPool? ThreadPool { get; init; }
 
     public bool Has(string kind) => Findings.Any(f => f.Kind == kind);
 
@@ -42,6 +43,7 @@ public sealed record TraceReport
             Threads = [.. model.Threads.Values.OrderBy(t => t.ThreadId).Select(builder.Thread)],
             Locks = builder.Locks(),
             Findings = [.. findings.SelectMany(builder.Findings)],
+            ThreadPool = ReportThreadPool.From(model.ThreadPool, findings),
         };
     }
 }
