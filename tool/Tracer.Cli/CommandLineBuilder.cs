@@ -14,6 +14,7 @@ internal static class CommandLineBuilder
             CollectCommand.Create(),
             RunCommand.Create(),
             ReportCommand.Create(),
+            ExportCommand.Create(),
             DemoCommand.Create(),
         };
 

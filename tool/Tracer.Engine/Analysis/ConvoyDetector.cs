@@ -101,7 +101,7 @@ public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
                 Summary = $"one lock takes {share:P0} of all lock wait: {l.Contentions:N0} contentions by {l.Waiters.Count} threads, {l.WaitMs:N0} ms waited in total",
                 TimeMs = timeMs,
                 Key = key,
-                Threads = [.. l.Waiters.OrderBy(w => w.Key).Select(w => new FindingThread(w.Key, "waits", l.LockId, owner == 0 ? null : owner, w.Value.StackId, w.Value.FirstMs, w.Value.ProcessId))],
+                Threads = [.. l.Waiters.OrderBy(w => w.Key).Select(w => new FindingThread(w.Key, "waits", l.LockId, owner == 0 || owner == w.Key ? null : owner, w.Value.StackId, w.Value.FirstMs, w.Value.ProcessId))],
                 Locks = [new FindingLock(l.LockId, 0, owner == 0 ? null : owner)],
                 Details = [$"threads queue on this lock one after another (a convoy): shorten the critical section, or give each thread its own data and merge once"],
                 Metrics = new Dictionary<string, double>

@@ -85,6 +85,7 @@ public sealed class EventPipeDecoder : IDisposable
             _model.AddNote("the runtime did not report lock owners (needs .NET 8+): deadlock cycles cannot be built");
         }
 
+        TraceCoverage.AddNotes(_model);
         _analyzer.Complete();
     }
 
