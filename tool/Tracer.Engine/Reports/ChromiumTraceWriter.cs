@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Tracer.Engine.Model;
+using ThreadState = Tracer.Engine.Model.ThreadState;
 
 namespace Tracer.Engine.Reports;
 
