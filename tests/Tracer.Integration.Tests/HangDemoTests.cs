@@ -48,6 +48,16 @@ public sealed class HangDemoTests
         JsonElement holder = Assert.Single(threads, t => t.GetProperty("role").GetString() == "holds");
         Assert.StartsWith("importer", holder.GetProperty("name").GetString());
         Assert.All(threads.Where(t => t.GetProperty("role").GetString() == "waits"), t => Assert.Equal(holder.GetProperty("id").GetInt32(), t.GetProperty("heldBy").GetInt32()));
+
+        // The replay finds the same hang (Complete runs at the trace's end in both).
+        ToolResult replay = await ChildProcess.RunToolAsync(s_timeout, "report", run.TracePath, "--format", "json");
+        using JsonDocument replayed = JsonDocument.Parse(replay.Stdout);
+        JsonElement again = Assert.Single(replayed.RootElement.GetProperty("findings").EnumerateArray(),
+            f => f.GetProperty("kind").GetString() == "hang" && f.GetProperty("locks").GetArrayLength() == 1);
+        Assert.Equal(hang.GetProperty("summary").GetString(), again.GetProperty("summary").GetString());
+        Assert.Equal(
+            threads.Select(t => t.GetProperty("id").GetInt32()).Order(),
+            again.GetProperty("threads").EnumerateArray().Select(t => t.GetProperty("id").GetInt32()).Order());
     }
 
     [Theory]

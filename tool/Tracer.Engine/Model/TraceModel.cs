@@ -199,6 +199,7 @@ public sealed class TraceModel
         }
 
         thread.LockWaitMs += durationNs / 1e6;
+        _pendingHandleWaits.Remove(e.ThreadId); // the lock's own inner wait, if its stop was lost
         thread.Timeline.Set(e.TimeMs, ThreadState.Running);
     }
 

@@ -100,10 +100,14 @@ public static class TextReportWriter
         }
 
         w.WriteLine("CONTENDED LOCKS (by total wait)");
-        w.WriteLine($"  {"contentions",11} {"total ms",10} {"max ms",9} {"p99 ms",9}  lock");
+        w.WriteLine($"  {"contentions",11} {"total ms",10} {"max ms",9} {"p50 ms",9} {"p99 ms",9}  lock");
         foreach (ReportLock l in report.Locks.Take(10))
         {
-            w.WriteLine($"  {l.Contentions,11:N0} {l.TotalWaitMs,10:F1} {l.MaxWaitMs,9:F1} {l.P99WaitMs,9:F1}  {l.Name}");
+            w.WriteLine($"  {l.Contentions,11:N0} {l.TotalWaitMs,10:F1} {l.MaxWaitMs,9:F1} {l.P50WaitMs,9:F1} {l.P99WaitMs,9:F1}  {l.Name}");
+            if (l.Owners.Count > 0)
+            {
+                w.WriteLine($"  {string.Empty,11} owners seen: {string.Join(", ", l.Owners.Take(5).Select(o => $"tid {o}"))}; {l.Waiters.Count} waiting threads");
+            }
         }
 
         if (report.Locks.Count > 10)
