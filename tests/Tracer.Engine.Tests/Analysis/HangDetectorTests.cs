@@ -98,6 +98,21 @@ public sealed class HangDetectorTests
     }
 
     [Fact]
+    public void A_busy_consumer_woken_every_few_ms_from_the_same_place_is_not_a_hang()
+    {
+        var events = new List<TraceRecord>();
+        for (double t = 100; t < 3500; t += 31)
+        {
+            events.Add(TraceRecord.WaitStart(t, T1, WaitSource.MonitorWait, Obj1, stackId: 4));
+            events.Add(TraceRecord.WaitStop(t + 30, T1));
+        }
+
+        events.Add(TraceRecord.WaitStart(3600, T1, WaitSource.MonitorWait, Obj1, stackId: 4));
+        events.Add(Tick(4000));
+        Assert.Empty(Run([.. events]).Snapshot());
+    }
+
+    [Fact]
     public void A_wait_that_ends_and_is_followed_by_other_work_is_progress()
     {
         FindingSet findings = Run(

@@ -41,4 +41,22 @@ public sealed class LongWaitDetectorTests
         detector.Complete(300, findings);
         Assert.True(Assert.Single(findings.Snapshot()).Threads[0].WaitsForLock is 0x10);
     }
+
+    [Fact]
+    public void Timeout_slices_of_a_wait_that_never_ends_are_not_long_waits()
+    {
+        var detector = new LongWaitDetector(new AnalysisOptions());
+        var findings = new FindingSet();
+        double t = 0;
+        foreach (double slice in new[] { 100.0, 200, 400, 800 })
+        {
+            detector.OnEvent(TraceRecord.WaitStart(t, 1, WaitSource.MonitorWait, 0xa, stackId: 3), findings);
+            detector.OnEvent(TraceRecord.WaitStop(t + slice, 1), findings);
+            t += slice + 0.1;
+        }
+
+        detector.OnEvent(TraceRecord.WaitStart(t, 1, WaitSource.MonitorWait, 0xa, stackId: 3), findings);
+        detector.Complete(t + 1000, findings);
+        Assert.Empty(findings.Snapshot());
+    }
 }

@@ -20,8 +20,12 @@ namespace Tracer.Engine.Analysis;
 /// </summary>
 public sealed class HangDetector(AnalysisOptions options) : IDetector
 {
-    /// <summary>A wait that starts again within this long, from the same place, continues the previous one.</summary>
-    public const double ContinuationGapMs = 20;
+    /// <summary>A wait that starts again within this long, from the same place, continues the previous one...</summary>
+    public const double ContinuationGapMs = 50;
+
+    /// <summary>...if that one lasted at least this long (a timeout slice; Barrier's start at 100 ms), so that a busy
+    /// consumer woken every few ms from the same place is not taken for one long block.</summary>
+    public const double MinSliceMs = 90;
 
     private readonly double _thresholdMs = options.HangAfter.TotalMilliseconds;
     private readonly Dictionary<int, Blocked> _locks = new();
@@ -64,9 +68,9 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
             case TraceEventKind.WaitStart:
             {
                 var wait = new Blocked(false, e.ObjectId, e.WaitSource, e.StackId, e.TimeMs, e.ProcessId, 0);
-                if (_handles.TryGetValue(e.ThreadId, out Blocked previous) && previous.Continues(wait, ContinuationGapMs))
+                if (_handles.TryGetValue(e.ThreadId, out Blocked previous) && previous.Continues(wait, ContinuationGapMs, MinSliceMs))
                 {
-                    wait = wait with { SinceMs = previous.SinceMs }; // the same wait, resumed after a timeout slice
+                    wait = wait with { SinceMs = previous.SinceMs, LastSliceMs = e.TimeMs }; // the same wait, resumed after a timeout slice
                 }
 
                 Block(_handles, e.ThreadId, wait);
@@ -232,8 +236,11 @@ internal readonly record struct Blocked(bool OnLock, ulong Subject, WaitSource S
     /// <summary>When the last wait slice ended (NaN while it lasts).</summary>
     public double EndedMs { get; init; } = double.NaN;
 
+    /// <summary>When the current slice began (SinceMs is when the whole block began).</summary>
+    public double LastSliceMs { get; init; } = SinceMs;
+
     /// <summary>Whether <paramref name="next"/>, on the same thread, resumes this ended wait rather than being a new one.</summary>
-    public bool Continues(Blocked next, double gapMs) =>
-        !double.IsNaN(EndedMs) && next.SinceMs - EndedMs <= gapMs && next.Source == Source
+    public bool Continues(Blocked next, double gapMs, double minSliceMs) =>
+        !double.IsNaN(EndedMs) && next.SinceMs - EndedMs <= gapMs && EndedMs - LastSliceMs >= minSliceMs && next.Source == Source
         && ((StackId >= 0 && StackId == next.StackId) || (Subject != 0 && Subject == next.Subject));
 }

@@ -14,6 +14,8 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
     private readonly Dictionary<int, Pending> _handleWaits = new();
     private readonly HashSet<int> _poolIdle = [];
     private readonly List<Resolved> _longest = [];
+    private readonly Dictionary<int, (Pending Wait, double EndMs, double SliceMs)> _ended = new();
+    private readonly Dictionary<int, double> _sliceStart = new();
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
@@ -37,25 +39,44 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
                 // A wait without a stack cannot be shown to anyone (runtime-internal threads such as the counter poller).
                 if (e.StackId >= 0 && !_lockWaits.ContainsKey(e.ThreadId) && !_poolIdle.Contains(e.ThreadId))
                 {
-                    _handleWaits[e.ThreadId] = new Pending(0, e.ObjectId, e.StackId, e.TimeMs, e.ProcessId, 0);
+                    var next = new Pending(0, e.ObjectId, e.StackId, e.TimeMs, e.ProcessId, 0);
+                    // A wait resumed at once from the same place after a timeout slice (Barrier) is the same wait.
+                    if (_ended.Remove(e.ThreadId, out (Pending Wait, double EndMs, double SliceMs) ended)
+                        && !(e.TimeMs - ended.EndMs <= HangDetector.ContinuationGapMs && ended.SliceMs >= HangDetector.MinSliceMs && ended.Wait.StackId == e.StackId))
+                    {
+                        Keep(e.ThreadId, ended.Wait, false, ended.EndMs - ended.Wait.StartMs, ended.EndMs);
+                    }
+                    else if (ended.EndMs > 0)
+                    {
+                        next = next with { StartMs = ended.Wait.StartMs };
+                    }
+
+                    _handleWaits[e.ThreadId] = next;
+                    _sliceStart[e.ThreadId] = e.TimeMs;
                 }
 
                 break;
             case TraceEventKind.WaitStop:
                 if (_handleWaits.Remove(e.ThreadId, out Pending handleWait))
                 {
-                    Keep(e.ThreadId, handleWait, false, e.TimeMs - handleWait.StartMs, e.TimeMs);
+                    _ended[e.ThreadId] = (handleWait, e.TimeMs, e.TimeMs - _sliceStart.GetValueOrDefault(e.ThreadId, handleWait.StartMs));
                 }
 
                 break;
             default:
                 _poolIdle.Remove(e.ThreadId);
+                Settle(e.ThreadId);
                 break;
         }
     }
 
     public void Complete(double endMs, IFindingSink sink)
     {
+        foreach (int threadId in _ended.Keys.ToList())
+        {
+            Settle(threadId);
+        }
+
         foreach (bool onLock in new[] { true, false })
         {
             foreach (Resolved r in _longest.Where(r => r.OnLock == onLock).OrderByDescending(r => r.DurationMs).ThenBy(r => r.ThreadId).Take(options.LongWaitCount))
@@ -75,6 +96,15 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
                     Metrics = new Dictionary<string, double> { ["waitMs"] = r.DurationMs, ["startMs"] = r.Wait.StartMs },
                 });
             }
+        }
+    }
+
+    /// <summary>An ended wait that was not resumed: it resolved.</summary>
+    private void Settle(int threadId)
+    {
+        if (_ended.Remove(threadId, out (Pending Wait, double EndMs, double SliceMs) ended))
+        {
+            Keep(threadId, ended.Wait, false, ended.EndMs - ended.Wait.StartMs, ended.EndMs);
         }
     }
 
