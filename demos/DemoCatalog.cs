@@ -38,12 +38,12 @@ public static class DemoCatalog
     ];
 
     /// <summary>
-    /// A demo whose bug blocks forever, so tracing ends after a fixed few seconds rather than at the first hang: the
-    /// threads of one bug block a few hundred ms apart (main's Join often first), and stopping at the first would cut
-    /// the others off before they cross --hang-after. At the end every thread blocked for 2 s or more is reported.
+    /// A demo whose bug blocks forever. Tracing stops 1.5 s after the first hang rather than at once: the threads of
+    /// one bug block a few hundred ms apart (main's Join often first), and stopping at the first would cut the others
+    /// off before they cross --hang-after. MaxDuration is the backstop.
     /// </summary>
     private static DemoInfo Hang(string name, string topic, string description, Func<bool, int> run) =>
-        new(name, topic, description, "hang", run) { StopOn = [], MaxDuration = TimeSpan.FromSeconds(5) };
+        new(name, topic, description, "hang", run) { StopOnGrace = TimeSpan.FromSeconds(1.5), MaxDuration = TimeSpan.FromSeconds(15) };
 
     public static DemoInfo? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));

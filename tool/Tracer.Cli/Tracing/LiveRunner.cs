@@ -34,6 +34,7 @@ internal static class LiveRunner
             OutputPath = output,
             Duration = settings.Duration,
             StopOn = settings.StopOn,
+            StopOnGrace = settings.StopOnGrace,
             Analysis = settings.Analysis,
         };
 

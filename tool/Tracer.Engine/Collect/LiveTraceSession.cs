@@ -181,7 +181,14 @@ public sealed class LiveTraceSession : IDisposable
 
         if (_options.StopOn.Contains(finding.Kind))
         {
-            _findingStop.TrySetResult();
+            if (_options.StopOnGrace <= TimeSpan.Zero)
+            {
+                _findingStop.TrySetResult();
+            }
+            else
+            {
+                _ = Task.Delay(_options.StopOnGrace).ContinueWith(_ => _findingStop.TrySetResult(), TaskScheduler.Default);
+            }
         }
     }
 
