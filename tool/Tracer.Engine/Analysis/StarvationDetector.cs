@@ -24,12 +24,27 @@ public sealed class StarvationDetector : IDetector
     private Period? _period;
     private int _periods;
     private long _lastWorkerCount;
+    /// <summary>Work items enqueued and not yet dequeued (ThreadPoolEnqueue/Dequeue), when the trace has them.</summary>
+    private long _queued;
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         switch (e.Kind)
         {
+            case TraceEventKind.PoolEnqueue:
+                _queued++;
+                if (_period is not null)
+                {
+                    _period.PeakQueue = Math.Max(_period.PeakQueue, _queued);
+                }
+
+                break;
             case TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerWait or TraceEventKind.PoolDequeue:
+                if (e.Kind == TraceEventKind.PoolDequeue && _queued > 0)
+                {
+                    _queued--;
+                }
+
                 _poolThreads.Add(e.ThreadId);
                 _blocked.Remove(e.ThreadId);
                 break;
@@ -80,7 +95,7 @@ public sealed class StarvationDetector : IDetector
 
         if (_period is null)
         {
-            _period = new Period(++_periods, e.TimeMs, _lastWorkerCount == 0 ? e.Value - 1 : _lastWorkerCount);
+            _period = new Period(++_periods, e.TimeMs, _lastWorkerCount == 0 ? e.Value - 1 : _lastWorkerCount) { PeakQueue = _queued };
             _blockedInPeriod.Clear();
             foreach ((int tid, var wait) in _blocked)
             {
@@ -133,7 +148,7 @@ public sealed class StarvationDetector : IDetector
         {
             Kind = FindingKinds.Starvation,
             Severity = Severity.Error,
-            Summary = $"thread pool starved for {durationMs / 1000:F1} s: {injected} workers injected for starvation, " +
+            Summary = $"thread pool starved for {durationMs / 1000:F1} s: {injected} workers injected, " +
                 $"{_blockedInPeriod.Count} pool threads blocked{(p.PeakQueue > 0 ? $", queue peaked at {p.PeakQueue:N0}" : string.Empty)}",
             TimeMs = p.StartMs,
             Key = $"starvation:{p.Number}",
