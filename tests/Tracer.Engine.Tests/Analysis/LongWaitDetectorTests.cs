@@ -59,4 +59,16 @@ public sealed class LongWaitDetectorTests
         detector.Complete(t + 1000, findings);
         Assert.Empty(findings.Snapshot());
     }
+
+    [Fact]
+    public void The_counter_poller_thread_is_instrumentation_not_a_long_wait()
+    {
+        var detector = new LongWaitDetector(new AnalysisOptions());
+        var findings = new FindingSet();
+        detector.OnEvent(TraceRecord.WaitStart(0, 9, WaitSource.Unknown, 0, stackId: 1), findings);
+        detector.OnEvent(TraceRecord.WaitStop(1000, 9), findings);
+        detector.OnEvent(TraceRecord.Thread(TraceEventKind.CounterSample, 1000.5, 9) with { Text = "cpu-usage" }, findings);
+        detector.Complete(2000, findings);
+        Assert.Empty(findings.Snapshot());
+    }
 }

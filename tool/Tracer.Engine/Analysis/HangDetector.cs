@@ -34,6 +34,7 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
     private readonly Dictionary<string, Finding> _reported = new();
     private readonly HashSet<int> _hungThreads = [];
     private readonly HashSet<int> _poolIdle = [];
+    private readonly HashSet<int> _instrumentation = [];
     private double _nowMs;
     private double _nextDeadlineMs = double.PositiveInfinity;
 
@@ -94,6 +95,9 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
                 _locks.Remove(e.ThreadId);
                 _handles.Remove(e.ThreadId);
                 RefreshIfHung(e.ThreadId, sink);
+                break;
+            case TraceEventKind.CounterSample:
+                _instrumentation.Add(e.ThreadId); // the runtime's counter poller: it waits a second between samples
                 break;
             default:
                 _poolIdle.Remove(e.ThreadId);
@@ -189,6 +193,11 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
 
     private void Consider(int threadId, Blocked wait, List<(int, Blocked)> hung)
     {
+        if (_instrumentation.Contains(threadId))
+        {
+            return;
+        }
+
         if (!double.IsNaN(wait.EndedMs))
         {
             // Ended, and may still resume within the gap: it hangs only if it had already hung when it ended.

@@ -16,6 +16,7 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
     private readonly List<Resolved> _longest = [];
     private readonly Dictionary<int, (Pending Wait, double EndMs, double SliceMs)> _ended = new();
     private readonly Dictionary<int, double> _sliceStart = new();
+    private readonly HashSet<int> _instrumentation = [];
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
@@ -63,6 +64,9 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
                 }
 
                 break;
+            case TraceEventKind.CounterSample:
+                _instrumentation.Add(e.ThreadId); // the runtime's counter poller waits a second between samples
+                break;
             default:
                 _poolIdle.Remove(e.ThreadId);
                 Settle(e.ThreadId);
@@ -79,7 +83,7 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
 
         foreach (bool onLock in new[] { true, false })
         {
-            foreach (Resolved r in _longest.Where(r => r.OnLock == onLock).OrderByDescending(r => r.DurationMs).ThenBy(r => r.ThreadId).Take(options.LongWaitCount))
+            foreach (Resolved r in _longest.Where(r => r.OnLock == onLock && !_instrumentation.Contains(r.ThreadId)).OrderByDescending(r => r.DurationMs).ThenBy(r => r.ThreadId).Take(options.LongWaitCount))
             {
                 string what = onLock ? $"waited {r.DurationMs:N0} ms for a contended lock ({Finding.PrimitivePlaceholder}), then got it"
                     : $"waited {r.DurationMs:N0} ms in {Finding.PrimitivePlaceholder}, then went on";
@@ -119,6 +123,7 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
         if (_longest.Count > 64)
         {
             // Bounded memory: keep the longest of each kind.
+            _longest.RemoveAll(r => _instrumentation.Contains(r.ThreadId));
             var keep = _longest.Where(r => r.OnLock).OrderByDescending(r => r.DurationMs).Take(options.LongWaitCount)
                 .Concat(_longest.Where(r => !r.OnLock).OrderByDescending(r => r.DurationMs).Take(options.LongWaitCount)).ToList();
             _longest.Clear();
