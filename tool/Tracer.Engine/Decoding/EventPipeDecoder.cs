@@ -12,7 +12,6 @@ namespace Tracer.Engine.Decoding;
 /// </summary>
 public sealed class EventPipeDecoder : IDisposable
 {
-    private static readonly bool s_debug = Environment.GetEnvironmentVariable("TRACER_DEBUG_EVENTS") == "1";
     private readonly CountingStream _input;
     private readonly EventPipeEventSource _source;
     private readonly TraceAnalyzer _analyzer;
@@ -169,10 +168,6 @@ public sealed class EventPipeDecoder : IDisposable
 
         double time = data.TimeStampRelativeMSec;
         int tid = data.ThreadID;
-        if (s_debug)
-        {
-            Console.Error.WriteLine($"runtime {id} {data.EventName} tid {tid} at {time:F1}");
-        }
 
         int pid = data.ProcessID;
         var reader = new PayloadReader(Payload(data));
