@@ -41,7 +41,42 @@ public static class DemoCatalog
         new("race-pairs", "testing: race detector pairs",
             "the probe pair suite: racy and race-free twins (counters, events, semaphores, barriers, tasks, lock order). Fixed: only the race-free ones",
             null, RaceCases.RaceCaseCatalog.Run),
+        new("lock-convoy", "locks: contention",
+            "eight threads add into one total under one global lock per item: a convoy. Fixed: local sums, merged once",
+            "convoy", Contention.LockConvoyDemo.Run) { MaxDuration = TimeSpan.FromSeconds(10) },
+        new("pool-starvation", "thread pools: sync-over-async",
+            "40 pool work items block on async work with .Result: the pool starves. Fixed: async all the way",
+            "starvation", Pools.PoolStarvationDemo.Run) { MaxDuration = TimeSpan.FromSeconds(10) },
+        Hang("barrier-missing", "barriers",
+            "a Barrier registered for one participant too many: five workers wait forever. Fixed: the right count, and a timeout",
+            Hangs.BarrierMissingDemo.Run),
+        Hang("semaphore-leak", "semaphores",
+            "SemaphoreSlim(2) whose Release is skipped when a job throws: later jobs wait forever. Fixed: Release in finally",
+            Hangs.SemaphoreLeakDemo.Run),
+        Hang("mutex-abba", "locks: deadlock on handles",
+            "two Mutexes taken in opposite order by two threads: both wait in WaitOne forever. Fixed: one order",
+            Hangs.MutexAbbaDemo.Run),
+        Hang("lock-leak", "locks: exceptions",
+            "Monitor.Enter without finally: an exception leaves the lock held and writers pile up. Fixed: lock (try/finally)",
+            Hangs.LockLeakDemo.Run),
+        Hang("event-never-set", "events",
+            "a ManualResetEventSlim set only on the happy path: the consumer waits forever. Fixed: Set in finally",
+            Hangs.EventNeverSetDemo.Run),
+        Hang("queue-worker-dies", "queues",
+            "a worker throws before CountdownEvent.Signal: main waits forever. Fixed: Signal in finally",
+            Hangs.QueueWorkerDiesDemo.Run),
+        Hang("exit-hang", "threads: foreground/background",
+            "foreground consumers blocked in BlockingCollection.Take keep the process alive. Fixed: CompleteAdding, background threads",
+            Hangs.ExitHangDemo.Run),
     ];
+
+    /// <summary>
+    /// A demo whose bug blocks forever. Tracing stops 1.5 s after the first hang rather than at once: the threads of
+    /// one bug block a few hundred ms apart (main's Join often first), and stopping at the first would cut the others
+    /// off before they cross --hang-after. MaxDuration is the backstop.
+    /// </summary>
+    private static DemoInfo Hang(string name, string topic, string description, Func<bool, int> run) =>
+        new(name, topic, description, "hang", run) { StopOnGrace = TimeSpan.FromSeconds(1.5), MaxDuration = TimeSpan.FromSeconds(15) };
 
     public static DemoInfo? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));

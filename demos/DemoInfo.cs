@@ -11,6 +11,9 @@ public sealed record DemoInfo(string Name, string Topic, string Description, str
     /// <summary>Finding kinds at which `dotnet-tracer demo` stops tracing (the bug variant may never end by itself).</summary>
     public IReadOnlyList<string> StopOn { get; init; } = Expect is null ? [] : [Expect];
 
+    /// <summary>How long tracing goes on after the first StopOn finding (related threads may cross a threshold later).</summary>
+    public TimeSpan StopOnGrace { get; init; } = TimeSpan.Zero;
+
     /// <summary>Longest a traced demo runs before the tracer stops it.</summary>
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -15,6 +15,7 @@ internal static class CommandLineBuilder
             RunCommand.Create(),
             ReportCommand.Create(),
             ReplayCommand.Create(),
+            ExportCommand.Create(),
             DemoCommand.Create(),
             SnapshotCommand.Create(),
         };

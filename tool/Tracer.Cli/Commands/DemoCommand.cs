@@ -32,6 +32,7 @@ internal static class DemoCommand
             settings = settings with
             {
                 StopOn = options.HasStopOn(parse) ? settings.StopOn : new HashSet<string>(demo.StopOn),
+                StopOnGrace = options.HasStopOn(parse) ? TimeSpan.Zero : demo.StopOnGrace,
                 Duration = options.HasDuration(parse) ? settings.Duration : demo.MaxDuration,
             };
             string[] arguments = parse.GetValue(s_fixed) ? [demo.Name, "--fixed"] : [demo.Name];

@@ -1,5 +1,6 @@
 using Tracer.Cli.Output;
 using Tracer.Cli.Tui;
+using Tracer.Engine.Analysis;
 using Tracer.Engine.Collect;
 using Tracer.Engine.Reports;
 
@@ -51,7 +52,7 @@ internal static class LiveRunner
         Describe(tree.Root, processName, Environment.ProcessId, tui ? null : stderr);
         tree.ChildTraced += (child, held) =>
         {
-            child.Analyzer.Findings.Found += f => notices.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found in pid {child.ProcessId} at {f.TimeMs / 1000:F2} s: {f.Summary}");
+            child.Analyzer.Findings.Found += f => notices.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found in pid {child.ProcessId} at {f.TimeMs / 1000:F2} s: {Plain(f)}");
             notices.WriteLine($"dotnet-tracer: tracing child pid {child.ProcessId} into {child.OutputPath} (held {held.TotalMilliseconds:F0} ms at start-up)");
         };
         tree.Notice += line => notices.WriteLine($"dotnet-tracer: {line}");
@@ -94,6 +95,7 @@ internal static class LiveRunner
         OutputPath = output,
         Duration = settings.Duration,
         StopOn = settings.StopOn,
+        StopOnGrace = settings.StopOnGrace,
         Analysis = settings.Analysis,
     };
 
@@ -104,7 +106,7 @@ internal static class LiveRunner
         process.ParentProcessId = parentPid;
         if (notices is not null)
         {
-            session.Analyzer.Findings.Found += f => notices.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {f.Summary}");
+            session.Analyzer.Findings.Found += f => notices.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found at {f.TimeMs / 1000:F2} s: {Plain(f)}");
         }
     }
 
@@ -169,6 +171,9 @@ internal static class LiveRunner
         report = probe is null ? report : await probe.MergeAsync(report).ConfigureAwait(false);
         return ReportPrinter.Print(report, settings.Format, settings.FailOn, stdout);
     }
+
+    /// <summary>A finding's summary before stacks are resolved: the primitive is named only in the report.</summary>
+    private static string Plain(Finding f) => f.Summary.Replace(Finding.PrimitivePlaceholder, "a wait", StringComparison.Ordinal);
 
     private static string Describe(StopReason reason) => reason switch
     {

@@ -9,6 +9,7 @@ internal sealed record LiveSettings
     public string? OutputPath { get; init; }
     public TimeSpan? Duration { get; init; }
     public IReadOnlySet<string> StopOn { get; init; } = new HashSet<string>();
+    public TimeSpan StopOnGrace { get; init; } = TimeSpan.Zero;
     public IReadOnlySet<string> FailOn { get; init; } = new HashSet<string>();
     public ReportFormat Format { get; init; } = ReportFormat.Text;
     public bool NoTui { get; init; }

@@ -10,6 +10,8 @@ public sealed record LiveTraceOptions
     public TimeSpan? Duration { get; init; }
     /// <summary>Stop as soon as a finding of one of these kinds appears.</summary>
     public IReadOnlySet<string> StopOn { get; init; } = new HashSet<string>();
+    /// <summary>How long to keep tracing after a --stop-on finding, so that related threads are caught too.</summary>
+    public TimeSpan StopOnGrace { get; init; } = TimeSpan.Zero;
     public AnalysisOptions Analysis { get; init; } = new();
     /// <summary>EventPipe's in-process buffer; events are dropped (and counted) when it fills.</summary>
     public int BufferMegabytes { get; init; } = 256;

@@ -52,6 +52,10 @@ public sealed class LiveTraceSession : IDisposable
             new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords | TplEventDecoder.ExceptionKeyword),
             new(TplEventDecoder.TplProvider, System.Diagnostics.Tracing.EventLevel.Verbose, TplEventDecoder.TplKeywords),
             new(RuntimeProviders.Probes, System.Diagnostics.Tracing.EventLevel.Informational),
+            // Counters every second: pool queue length and thread count, and a heartbeat that moves trace time on while
+            // the target is hung and emits nothing else (so hangs are found while it is still live).
+            new(RuntimeProviders.RuntimeCounters, System.Diagnostics.Tracing.EventLevel.Informational, 0,
+                new Dictionary<string, string> { ["EventCounterIntervalSec"] = "1" }),
         };
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -217,7 +221,14 @@ public sealed class LiveTraceSession : IDisposable
 
         if (_options.StopOn.Contains(finding.Kind))
         {
-            _findingStop.TrySetResult();
+            if (_options.StopOnGrace <= TimeSpan.Zero)
+            {
+                _findingStop.TrySetResult();
+            }
+            else
+            {
+                _ = Task.Delay(_options.StopOnGrace).ContinueWith(_ => _findingStop.TrySetResult(), TaskScheduler.Default);
+            }
         }
     }
 

@@ -85,6 +85,7 @@ public sealed class EventPipeDecoder : IDisposable
             _model.AddNote("the runtime did not report lock owners (needs .NET 8+): deadlock cycles cannot be built");
         }
 
+        TraceCoverage.AddNotes(_model);
         _analyzer.Complete();
     }
 
@@ -144,10 +145,29 @@ public sealed class EventPipeDecoder : IDisposable
         {
             Emit(probe with { StackId = Stack(data) });
         }
+        else if (provider == RuntimeProviders.RuntimeCountersGuid)
+        {
+            DecodeCounter(data);
+        }
         else
         {
             _model.Touch(data.TimeStampRelativeMSec);
         }
+    }
+
+    private void DecodeCounter(TraceEvent data)
+    {
+        if (!CounterPayload.TryDecode(Payload(data), out string name, out double value))
+        {
+            _model.Touch(data.TimeStampRelativeMSec);
+            return;
+        }
+
+        Emit(TraceRecord.Thread(TraceEventKind.CounterSample, data.TimeStampRelativeMSec, data.ThreadID, data.ProcessID) with
+        {
+            Text = string.IsInterned(name) ?? name,
+            Amount = value,
+        });
     }
 
     private void DecodeRuntime(TraceEvent data, int id, bool rundown)
@@ -159,11 +179,14 @@ public sealed class EventPipeDecoder : IDisposable
                 AddMethod(data);
             }
 
+            // The rundown is written when tracing stops: its time is the trace's end, even when the target was silent.
+            _model.Touch(data.TimeStampRelativeMSec);
             return;
         }
 
         double time = data.TimeStampRelativeMSec;
         int tid = data.ThreadID;
+
         int pid = data.ProcessID;
         var reader = new PayloadReader(Payload(data));
         switch (id)

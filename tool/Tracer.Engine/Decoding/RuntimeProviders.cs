@@ -7,9 +7,12 @@ public static class RuntimeProviders
     public const string Rundown = "Microsoft-Windows-DotNETRuntimeRundown";
     public const string EventPipe = "Microsoft-DotNETCore-EventPipe";
     public const string Probes = "Tracer-Probes";
+    /// <summary>EventSource of the runtime's counters (threadpool-queue-length, monitor-lock-contention-count, ...).</summary>
+    public const string RuntimeCounters = "System.Runtime";
 
     public static readonly Guid RuntimeGuid = new("e13c0d23-ccbc-4e12-931b-d9cc2eee27e4");
     public static readonly Guid RundownGuid = new("a669021c-c450-4609-a035-5af59af4df18");
+    public static readonly Guid RuntimeCountersGuid = new("49592c0f-5a05-516d-aa4b-a64e02026c89");
     public static readonly Guid EventPipeGuid = new("92f528a6-f5b8-5160-a7ee-b33da7739e29");
 
     public const long LoaderKeyword = 0x8;

@@ -16,6 +16,7 @@ public sealed class TraceModel
     public Dictionary<int, ProcessInfo> Processes { get; } = new();
     public Dictionary<int, ThreadInfo> Threads { get; } = new();
     public Dictionary<ulong, LockInfo> Locks { get; } = new();
+    public ThreadPoolStats ThreadPool { get; } = new();
     public StackTable Stacks { get; } = new();
     public MethodTable Methods { get; } = new();
     public StackResolver Resolver { get; }
@@ -149,6 +150,12 @@ public sealed class TraceModel
                 thread.IsPoolWorker = true;
                 thread.Timeline.Set(e.TimeMs, ThreadState.Exited);
                 break;
+            case TraceEventKind.PoolAdjustment:
+                ThreadPool.OnAdjustment(e.TimeMs, e.Value, e.Reason);
+                break;
+            case TraceEventKind.CounterSample when e.Text is not null:
+                ThreadPool.OnCounter(e.TimeMs, e.Text, e.Amount);
+                break;
             case TraceEventKind.PoolDequeue:
                 if (thread.Timeline.Current == ThreadState.PoolIdle)
                 {
@@ -198,6 +205,7 @@ public sealed class TraceModel
         }
 
         thread.LockWaitMs += durationNs / 1e6;
+        _pendingHandleWaits.Remove(e.ThreadId); // the lock's own inner wait, if its stop was lost
         thread.Timeline.Set(e.TimeMs, ThreadState.Running);
     }
 

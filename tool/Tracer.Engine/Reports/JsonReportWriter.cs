@@ -110,6 +110,55 @@ public static class JsonReportWriter
         }
 
         w.WriteEndArray();
+        if (report.ThreadPool is { } pool)
+        {
+            WriteThreadPool(w, pool);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteThreadPool(Utf8JsonWriter w, ReportThreadPool pool)
+    {
+        w.WriteStartObject("threadPool");
+        w.WriteNumber("maxWorkerThreads", pool.MaxWorkerThreads);
+        w.WriteNumber("adjustments", pool.Adjustments);
+        w.WriteNumber("injectionsForStarvation", pool.InjectionsForStarvation);
+        w.WriteNumber("injectionsForBlocking", pool.InjectionsForBlocking);
+        w.WriteStartArray("starvationPeriods");
+        foreach (ReportStarvationPeriod p in pool.StarvationPeriods)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("startMs", Math.Round(p.StartMs, 3));
+            w.WriteNumber("durationMs", Math.Round(p.DurationMs, 3));
+            w.WriteNumber("threadsInjected", p.ThreadsInjected);
+            w.WriteNumber("peakQueueLength", p.PeakQueueLength);
+            w.WriteNumber("blockedPoolThreads", p.BlockedPoolThreads);
+            w.WriteBoolean("recovered", p.Recovered);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("counters");
+        foreach ((string name, ReportCounter c) in pool.Counters)
+        {
+            w.WriteStartObject(name);
+            w.WriteNumber("max", double.IsFinite(c.Max) ? c.Max : 0);
+            w.WriteNumber("last", double.IsFinite(c.Last) ? c.Last : 0);
+            w.WriteStartArray("samples");
+            foreach (var s in c.Samples)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(Math.Round(s.TimeMs, 3));
+                w.WriteNumberValue(double.IsFinite(s.Value) ? s.Value : 0);
+                w.WriteEndArray();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 
@@ -139,6 +188,11 @@ public static class JsonReportWriter
             }
 
             w.WriteNumber("sinceMs", Math.Round(t.SinceMs, 3));
+            if (t.Primitive is not null)
+            {
+                w.WriteString("primitive", t.Primitive);
+            }
+
             w.WriteEndObject();
         }
 

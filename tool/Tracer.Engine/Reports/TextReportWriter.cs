@@ -17,6 +17,7 @@ public static class TextReportWriter
             WriteHeader(report, w);
             WriteFindings(report, w);
             WriteLocks(report, w);
+            WriteThreadPool(report, w);
             WriteNotes(report, w);
         }
         finally
@@ -91,7 +92,7 @@ public static class TextReportWriter
             return $"{t.DisplayName} waits for {lockName}, held by {holder}";
         }
 
-        return $"{t.DisplayName} {t.Role}";
+        return t.Primitive is null ? $"{t.DisplayName} {t.Role}" : $"{t.DisplayName} {t.Role} in {t.Primitive}";
     }
 
     private static void WriteLocks(TraceReport report, TextWriter w)
@@ -102,15 +103,39 @@ public static class TextReportWriter
         }
 
         w.WriteLine("CONTENDED LOCKS (by total wait)");
-        w.WriteLine($"  {"contentions",11} {"total ms",10} {"max ms",9} {"p99 ms",9}  lock");
+        w.WriteLine($"  {"contentions",11} {"total ms",10} {"max ms",9} {"p50 ms",9} {"p99 ms",9}  lock");
         foreach (ReportLock l in report.Locks.Take(10))
         {
-            w.WriteLine($"  {l.Contentions,11:N0} {l.TotalWaitMs,10:F1} {l.MaxWaitMs,9:F1} {l.P99WaitMs,9:F1}  {l.Name}");
+            w.WriteLine($"  {l.Contentions,11:N0} {l.TotalWaitMs,10:F1} {l.MaxWaitMs,9:F1} {l.P50WaitMs,9:F1} {l.P99WaitMs,9:F1}  {l.Name}");
+            if (l.Owners.Count > 0)
+            {
+                w.WriteLine($"  {string.Empty,11} owners seen: {string.Join(", ", l.Owners.Take(5).Select(o => $"tid {o}"))}; {l.Waiters.Count} waiting threads");
+            }
         }
 
         if (report.Locks.Count > 10)
         {
             w.WriteLine($"  ... {report.Locks.Count - 10} more");
+        }
+
+        w.WriteLine();
+    }
+
+    private static void WriteThreadPool(TraceReport report, TextWriter w)
+    {
+        if (report.ThreadPool is not { } pool || (pool.Adjustments == 0 && pool.Counters.Count == 0))
+        {
+            return;
+        }
+
+        w.WriteLine("THREAD POOL");
+        w.WriteLine($"  up to {pool.MaxWorkerThreads} workers; {pool.Adjustments} adjustments ({pool.InjectionsForStarvation} for starvation, {pool.InjectionsForBlocking} for blocked threads)");
+        foreach (string name in new[] { "threadpool-queue-length", "threadpool-thread-count", "monitor-lock-contention-count" })
+        {
+            if (pool.Counters.TryGetValue(name, out ReportCounter? c))
+            {
+                w.WriteLine($"  {name}: max {c.Max:N0}, last {c.Last:N0} ({c.Samples.Count} samples)");
+            }
         }
 
         w.WriteLine();

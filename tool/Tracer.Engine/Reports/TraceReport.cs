@@ -22,6 +22,7 @@ public sealed record TraceReport
     public IReadOnlyList<ReportThread> Threads { get; init; } = [];
     public IReadOnlyList<ReportLock> Locks { get; init; } = [];
     public IReadOnlyList<ReportFinding> Findings { get; init; } = [];
+    public ReportThreadPool? ThreadPool { get; init; }
 
     public bool Has(string kind) => Findings.Any(f => f.Kind == kind);
 
@@ -46,8 +47,9 @@ public sealed record TraceReport
                 .Select(p => new ReportProcess(p.ProcessId, TextSanitizer.Clean(p.Name), TextSanitizer.Clean(p.CommandLine), p.ParentProcessId, p.ExitCode))],
             Threads = [.. builders.SelectMany(b => b.Part.Model.Threads.Values.OrderBy(t => t.ThreadId).Select(b.Builder.Thread))],
             Locks = [.. builders.SelectMany(b => b.Builder.Locks()).OrderByDescending(l => l.TotalWaitMs).ThenByDescending(l => l.Contentions)],
-            Findings = [.. builders.SelectMany(b => b.Part.Findings.Select(f => (Finding: b.Builder.Finding(f), f.Severity)))
-                .Select((x, i) => (x.Finding, x.Severity, i)).OrderByDescending(x => x.Severity).ThenBy(x => x.i).Select(x => x.Finding)],
+            Findings = [.. builders.SelectMany(b => b.Part.Findings.SelectMany(b.Builder.Findings))
+                .Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f)],
+            ThreadPool = parts.Count == 0 ? null : ReportThreadPool.From(parts[0].Model.ThreadPool, parts[0].Findings),
         };
     }
 
@@ -68,7 +70,7 @@ public sealed record ReportLock(int ProcessId, ulong LockId, ulong ObjectId, str
     double P50WaitMs, double P99WaitMs, IReadOnlyList<int> Owners, IReadOnlyList<int> Waiters, IReadOnlyList<ReportStack> TopStacks);
 
 public sealed record ReportFindingThread(int ThreadId, string DisplayName, string Role, ulong? WaitsForLock, int? HeldBy,
-    string? HeldByName, double SinceMs, IReadOnlyList<string> Frames);
+    string? HeldByName, double SinceMs, IReadOnlyList<string> Frames, string? Primitive = null);
 
 public sealed record ReportFinding(int ProcessId, string Kind, Severity Severity, string Summary, double TimeMs, IReadOnlyList<ReportFindingThread> Threads,
     IReadOnlyList<FindingLock> Locks, IReadOnlyList<string> Details, IReadOnlyDictionary<string, double> Metrics);

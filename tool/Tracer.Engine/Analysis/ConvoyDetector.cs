@@ -1,0 +1,127 @@
+using Tracer.Engine.Events;
+
+namespace Tracer.Engine.Analysis;
+
+/// <summary>
+/// A lock convoy: one lock takes most of all the time threads spend waiting for locks, over many contentions by
+/// several threads (a global lock in a hot loop). Locks are compared by total wait, so a lock taken rarely ranks below
+/// one taken in a hot loop even when it had the single longest wait. Checked every few contentions (so a live session
+/// can stop on it) and at the end, with the final numbers.
+/// </summary>
+public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
+{
+    private const int CheckEvery = 32;
+    private readonly Dictionary<ulong, LockTotals> _locks = new();
+    private readonly Dictionary<int, (ulong LockId, double StartMs, int StackId, int ProcessId)> _waiting = new();
+    private readonly HashSet<string> _reported = [];
+    private double _allWaitMs;
+    private int _stopsSinceCheck;
+
+    public void OnEvent(in TraceRecord e, IFindingSink sink)
+    {
+        switch (e.Kind)
+        {
+            case TraceEventKind.ContentionStart:
+            {
+                LockTotals totals = Totals(e.LockId);
+                totals.Contentions++;
+                if (e.OwnerThreadId != 0)
+                {
+                    totals.Owners[e.OwnerThreadId] = totals.Owners.GetValueOrDefault(e.OwnerThreadId) + 1;
+                }
+
+                if (!totals.Waiters.ContainsKey(e.ThreadId))
+                {
+                    totals.Waiters[e.ThreadId] = (e.StackId, e.TimeMs, e.ProcessId);
+                }
+
+                _waiting[e.ThreadId] = (e.LockId, e.TimeMs, e.StackId, e.ProcessId);
+                break;
+            }
+
+            case TraceEventKind.ContentionStop:
+                if (_waiting.Remove(e.ThreadId, out var wait))
+                {
+                    double waitedMs = e.DurationNs > 0 ? e.DurationNs / 1e6 : e.TimeMs - wait.StartMs;
+                    Totals(wait.LockId).WaitMs += waitedMs;
+                    _allWaitMs += waitedMs;
+                    if (++_stopsSinceCheck >= CheckEvery)
+                    {
+                        _stopsSinceCheck = 0;
+                        Check(e.TimeMs, sink);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    public void Complete(double endMs, IFindingSink sink) => Check(endMs, sink);
+
+    private LockTotals Totals(ulong lockId)
+    {
+        if (!_locks.TryGetValue(lockId, out LockTotals? totals))
+        {
+            totals = new LockTotals(lockId);
+            _locks.Add(lockId, totals);
+        }
+
+        return totals;
+    }
+
+    private void Check(double timeMs, IFindingSink sink)
+    {
+        if (_allWaitMs <= 0)
+        {
+            return;
+        }
+
+        foreach (LockTotals l in _locks.Values)
+        {
+            double share = l.WaitMs / _allWaitMs;
+            string key = $"convoy:{l.LockId:x}";
+            if (l.WaitMs < options.ConvoyMinTotalWait.TotalMilliseconds || l.Contentions < options.ConvoyMinContentions
+                || l.Waiters.Count < 2 || share < options.ConvoyMinShare)
+            {
+                if (_reported.Remove(key))
+                {
+                    sink.Retract(key); // another lock took over most of the wait
+                }
+
+                continue;
+            }
+
+            _reported.Add(key);
+
+            int owner = l.Owners.Count == 0 ? 0 : l.Owners.MaxBy(kv => kv.Value).Key;
+            sink.Report(new Finding
+            {
+                Kind = FindingKinds.Convoy,
+                Severity = Severity.Warning,
+                Summary = $"one lock takes {share:P0} of all lock wait: {l.Contentions:N0} contentions by {l.Waiters.Count} threads, {l.WaitMs:N0} ms waited in total",
+                TimeMs = timeMs,
+                Key = key,
+                Threads = [.. l.Waiters.OrderBy(w => w.Key).Select(w => new FindingThread(w.Key, "waits", l.LockId, owner == 0 || owner == w.Key ? null : owner, w.Value.StackId, w.Value.FirstMs, w.Value.ProcessId))],
+                Locks = [new FindingLock(l.LockId, 0, owner == 0 ? null : owner)],
+                Details = [$"threads queue on this lock one after another (a convoy): shorten the critical section, or give each thread its own data and merge once"],
+                Metrics = new Dictionary<string, double>
+                {
+                    ["totalWaitMs"] = l.WaitMs,
+                    ["contentions"] = l.Contentions,
+                    ["waitShare"] = share,
+                    ["threads"] = l.Waiters.Count,
+                },
+            });
+        }
+    }
+
+    private sealed class LockTotals(ulong lockId)
+    {
+        public ulong LockId { get; } = lockId;
+        public int Contentions { get; set; }
+        public double WaitMs { get; set; }
+        public Dictionary<int, int> Owners { get; } = new();
+        /// <summary>Each waiting thread with its first waiting stack.</summary>
+        public Dictionary<int, (int StackId, double FirstMs, int ProcessId)> Waiters { get; } = new();
+    }
+}
