@@ -19,6 +19,7 @@ public sealed class EventPipeDecoder : IDisposable
     private readonly Func<int, int, string?>? _threadNameLookup;
     private readonly ulong[] _stackBuffer = new ulong[256];
     private readonly Dictionary<ulong, int> _managedToOsThread = new();
+    private readonly HashSet<int> _foldedWaits = []; // threads inside a lock's internal wait (not emitted)
     private readonly EventCacheFlusher _flusher;
     private readonly ProbeEventDecoder _probes = new();
     private bool _sawContentionWithoutOwner;
@@ -184,8 +185,13 @@ public sealed class EventPipeDecoder : IDisposable
             return;
         }
 
-        double time = data.TimeStampRelativeMSec;
         int tid = data.ThreadID;
+        if (FoldLockInternalWait(id, tid))
+        {
+            return;
+        }
+
+        double time = data.TimeStampRelativeMSec;
 
         int pid = data.ProcessID;
         var reader = new PayloadReader(Payload(data));
@@ -217,10 +223,7 @@ public sealed class EventPipeDecoder : IDisposable
             {
                 var source = (WaitSource)reader.U8();
                 ulong objectId = reader.U64();
-                // Inside a lock contention these are the lock's own internal waits (~96 % of a convoy's events);
-                // the ContentionStart already holds the stack that matters, so skip reading and interning theirs.
-                int stack = _model.IsWaitingOnLock(tid) ? -1 : Stack(data);
-                Emit(TraceRecord.WaitStart(time, tid, source, objectId, stack, pid));
+                Emit(TraceRecord.WaitStart(time, tid, source, objectId, Stack(data), pid));
                 break;
             }
 
@@ -303,6 +306,22 @@ public sealed class EventPipeDecoder : IDisposable
         {
             _model.Touch(data.TimeStampRelativeMSec);
         }
+    }
+
+    /// <summary>
+    /// Inside a lock contention, wait-handle events are the lock's own internal waits (~96 % of a convoy's events).
+    /// They say nothing the ContentionStart/Stop pair does not, so they are folded into it: counted, not decoded.
+    /// Checked before any other field is read, because this is the hottest path of a contended trace.
+    /// </summary>
+    private bool FoldLockInternalWait(int id, int tid)
+    {
+        if (id == RuntimeEventIds.WaitHandleWaitStart && _model.IsWaitingOnLock(tid))
+        {
+            _foldedWaits.Add(tid);
+            return true;
+        }
+
+        return id == RuntimeEventIds.WaitHandleWaitStop && _foldedWaits.Count > 0 && _foldedWaits.Remove(tid);
     }
 
     private void Emit(in TraceRecord record)
