@@ -81,9 +81,10 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
     private ArraySegment<StatePoint> Points(ThreadInfo t)
     {
         ReadOnlySpan<StatePoint> points = t.Timeline.Points;
-        if (!_lanes.TryGetValue(t.ThreadId, out LaneBuffer? buffer))
+        if (!_lanes.TryGetValue(t.ThreadId, out LaneBuffer? buffer) || buffer.Generation != t.Timeline.Generation)
         {
-            buffer = new LaneBuffer();
+            // New lane, or the model dropped its oldest points: start a fresh buffer (earlier snapshots keep theirs).
+            buffer = new LaneBuffer { Generation = t.Timeline.Generation };
             _lanes[t.ThreadId] = buffer;
         }
 
@@ -103,5 +104,6 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
     {
         public StatePoint[] Items { get; set; } = new StatePoint[16];
         public int Count { get; set; }
+        public int Generation { get; init; }
     }
 }

@@ -3,8 +3,7 @@ namespace Tracer.Engine.Model;
 /// <summary>Contention statistics of one runtime lock (a Monitor's sync block or a System.Threading.Lock).</summary>
 public sealed class LockInfo(ulong lockId, ulong objectId)
 {
-    private readonly List<double> _waitsNs = [];
-    private double[] _sorted = [];
+    private readonly WaitHistogram _waits = new();
 
     public ulong LockId { get; } = lockId;
     /// <summary>Address of the object the lock belongs to (the `lock (x)` target), when the runtime said.</summary>
@@ -23,7 +22,8 @@ public sealed class LockInfo(ulong lockId, ulong objectId)
     public double FirstContentionMs { get; private set; } = double.NaN;
     public double LastContentionMs { get; private set; }
 
-    public IReadOnlyList<double> WaitsNs => _waitsNs;
+    /// <summary>How many waits ended (the ones percentiles are over).</summary>
+    public long EndedWaits => _waits.Count;
 
     internal void OnContention(double timeMs, int waiter, int owner, int stackId)
     {
@@ -49,52 +49,13 @@ public sealed class LockInfo(ulong lockId, ulong objectId)
 
     internal void OnWaitEnded(double durationNs, int newOwner)
     {
-        _waitsNs.Add(durationNs);
+        _waits.Add(durationNs);
         TotalWaitNs += durationNs;
         MaxWaitNs = Math.Max(MaxWaitNs, durationNs);
         LastKnownOwner = newOwner;
     }
 
-    /// <summary>Wait-time percentile in ns over the waits that ended (0 when none did).</summary>
-    /// <remarks>Keeps a sorted copy and merges only the waits added since the last call, so a UI asking every
-    /// refresh on a lock with 100k+ waits does not sort them all again.</remarks>
-    public double PercentileWaitNs(double p)
-    {
-        if (_waitsNs.Count == 0)
-        {
-            return 0;
-        }
-
-        if (_sorted.Length != _waitsNs.Count)
-        {
-            _sorted = MergeNew(_sorted, _waitsNs);
-        }
-
-        int index = (int)Math.Ceiling(p / 100.0 * _sorted.Length) - 1;
-        return _sorted[Math.Clamp(index, 0, _sorted.Length - 1)];
-    }
-
-    private static double[] MergeNew(double[] sorted, List<double> all)
-    {
-        double[] added = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(all)[sorted.Length..].ToArray();
-        Array.Sort(added);
-        var merged = new double[all.Count];
-        int i = 0, j = 0, k = 0;
-        while (i < sorted.Length && j < added.Length)
-        {
-            merged[k++] = sorted[i] <= added[j] ? sorted[i++] : added[j++];
-        }
-
-        while (i < sorted.Length)
-        {
-            merged[k++] = sorted[i++];
-        }
-
-        while (j < added.Length)
-        {
-            merged[k++] = added[j++];
-        }
-
-        return merged;
-    }
+    /// <summary>Wait-time percentile in ns over the waits that ended (0 when none did); exact up to
+    /// <see cref="WaitHistogram.ExactLimit"/> waits, within 3 % beyond.</summary>
+    public double PercentileWaitNs(double p) => _waits.Percentile(p);
 }

@@ -6,9 +6,18 @@ namespace Tracer.Engine.Model;
 /// </summary>
 public sealed class ThreadTimeline
 {
+    /// <summary>Change points kept per thread. A long live session keeps the newest ones, so memory stays bounded.</summary>
+    public const int MaxPoints = 65_536;
+
     private StatePoint[] _points = new StatePoint[8];
 
     public int Count { get; private set; }
+
+    /// <summary>Bumped each time the oldest points are dropped: a reader copying incrementally must start over.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>Points before this time were dropped to bound memory (NaN when nothing was).</summary>
+    public double DroppedBeforeMs { get; private set; } = double.NaN;
 
     public ReadOnlySpan<StatePoint> Points => _points.AsSpan(0, Count);
 
@@ -21,9 +30,18 @@ public sealed class ThreadTimeline
             return;
         }
 
-        if (Count == _points.Length)
+        if (Count == MaxPoints)
         {
-            Array.Resize(ref _points, _points.Length * 2);
+            // Keep the newest half; the state in force at the cut stays as the first point.
+            int drop = Count / 2;
+            Array.Copy(_points, drop, _points, 0, Count - drop);
+            Count -= drop;
+            DroppedBeforeMs = _points[0].TimeMs;
+            Generation++;
+        }
+        else if (Count == _points.Length)
+        {
+            Array.Resize(ref _points, Math.Min(_points.Length * 2, MaxPoints));
         }
 
         _points[Count++] = new StatePoint(timeMs, state, subject);
