@@ -33,6 +33,11 @@ public static class ProcessPoolDemo
             var workers = Enumerable.Range(0, Workers).Select(i => StartWorker(i, counterFile, fixedVariant)).ToList();
             foreach (Process w in workers)
             {
+                ReadLineStartingWith(w.StandardOutput, "ready"); // every worker is up and has the counter mapped
+            }
+
+            foreach (Process w in workers)
+            {
                 w.StandardInput.WriteLine("go"); // all start together: the race window is real on every run
                 w.StandardInput.Flush();
             }
@@ -40,7 +45,7 @@ public static class ProcessPoolDemo
             long total = 0;
             foreach (Process w in workers)
             {
-                string? line = ReadResult(w.StandardOutput); // results come back over the pipe
+                string? line = ReadLineStartingWith(w.StandardOutput, "worker "); // results come back over the pipe
                 w.WaitForExit();
                 Console.WriteLine($"parent: worker {w.Id} returned '{line}' and exited with code {w.ExitCode}");
                 total += long.TryParse(line?.Split(' ').LastOrDefault(), out long partial) ? partial : 0;
@@ -58,10 +63,10 @@ public static class ProcessPoolDemo
         }
     }
 
-    private static string? ReadResult(StreamReader output)
+    private static string? ReadLineStartingWith(StreamReader output, string prefix)
     {
         string? line;
-        while ((line = output.ReadLine()) is not null && !line.StartsWith("worker ", StringComparison.Ordinal))
+        while ((line = output.ReadLine()) is not null && !line.StartsWith(prefix, StringComparison.Ordinal))
         {
             // skip the worker's banner
         }
@@ -97,10 +102,12 @@ public static class ProcessPoolDemo
     {
         string[] parts = spec.Split('|', 2);
         int index = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
-        Console.ReadLine(); // wait for "go"
         using var map = MemoryMappedFile.CreateFromFile(parts[1], FileMode.Open, null, 8, MemoryMappedFileAccess.ReadWrite);
         using MemoryMappedViewAccessor counter = map.CreateViewAccessor(0, 8);
         using Mutex? guard = fixedVariant ? new Mutex(false, $"tracer-pool-{Path.GetFileName(parts[1])}") : null;
+        Console.WriteLine("ready");
+        Console.Out.Flush();
+        Console.ReadLine(); // wait for "go"
         long sum = 0;
         for (int item = 0; item < ItemsPerWorker; item++)
         {

@@ -54,6 +54,53 @@ public sealed partial class ProcessTreeTests
         Assert.Single(Directory.GetFiles(dir.Path, "*.nettrace"));
     }
 
+    [Fact]
+    public async Task A_named_mutex_deadlock_across_two_processes_is_one_cross_process_hang_live_and_on_replay()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        string trace = dir.File("mutex.nettrace");
+
+        ToolResult live = await ChildProcess.RunToolAsync(s_timeout, "demo", "mutex-across-processes", "--no-tui", "--format", "json", "-o", trace);
+
+        Assert.True(live.ExitCode == 0, live.Stderr);
+        (int root, int[] children) = Tree(live.Stdout);
+        int child = Assert.Single(children);
+        string group = CrossProcessGroup(live.Stdout, root, child);
+        Assert.Contains($"tracer-ledger-{root}", group, StringComparison.Ordinal);
+        Assert.Contains($"tracer-journal-{root}", group, StringComparison.Ordinal);
+
+        ToolResult replay = await ChildProcess.RunToolAsync(s_timeout, "report", trace, "--format", "json");
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        Assert.Equal(group, CrossProcessGroup(replay.Stdout, root, child));
+    }
+
+    [Fact]
+    public async Task Named_mutexes_taken_in_one_order_across_processes_do_not_hang()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        ToolResult live = await ChildProcess.RunToolAsync(s_timeout, "demo", "mutex-across-processes", "--fixed", "--no-tui", "--format", "json", "-o", dir.File("ok.nettrace"), "--fail-on", "hang");
+
+        Assert.True(live.ExitCode == 0, $"exit {live.ExitCode}\n{live.Stderr}");
+        Assert.Contains("no deadlock", live.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The summary of the one cross-process hang, after checking that it names a thread of each process.</summary>
+    private static string CrossProcessGroup(string json, int root, int child)
+    {
+        using JsonDocument doc = JsonDocument.Parse(json);
+        JsonElement group = Assert.Single(doc.RootElement.GetProperty("findings").EnumerateArray(),
+            f => f.GetProperty("kind").GetString() == "hang" && f.GetProperty("summary").GetString()!.StartsWith("cross-process hang", StringComparison.Ordinal));
+        int[] tids = [.. group.GetProperty("threads").EnumerateArray().Select(t => t.GetProperty("id").GetInt32())];
+        Assert.Contains(root, tids);  // each main thread's OS id is its process id
+        Assert.Contains(child, tids);
+        foreach (JsonProperty stack in group.GetProperty("stacks").EnumerateObject())
+        {
+            Assert.Contains(stack.Value.EnumerateArray(), f => f.GetString()!.EndsWith("MutexAcrossProcessesDemo.WaitForSecond", StringComparison.Ordinal));
+        }
+
+        return group.GetProperty("summary").GetString()!;
+    }
+
     private static (int Root, int[] Children) Tree(string json)
     {
         using JsonDocument doc = JsonDocument.Parse(json);

@@ -210,6 +210,8 @@ public sealed class LiveTraceSession : IDisposable
 
     private void OnFound(Finding finding)
     {
+        // Named mutexes and semaphores are visible only while the process lives: note them when something is found.
+        Analyzer.Model.Process(ProcessId).NamedObjects.UnionWith(ProcFs.NamedSyncObjects(ProcessId));
         // Raised on the decoder thread, which owns the model: safe to update names here.
         foreach (FindingThread t in finding.Threads)
         {
@@ -242,6 +244,7 @@ public sealed class LiveTraceSession : IDisposable
 
     private void RefreshThreadNamesLocked()
     {
+        Analyzer.Model.Process(ProcessId).NamedObjects.UnionWith(ProcFs.NamedSyncObjects(ProcessId));
         foreach (Model.ThreadInfo thread in Analyzer.Model.Threads.Values)
         {
             thread.Name = ProcFs.ThreadName(thread.ProcessId == 0 ? ProcessId : thread.ProcessId, thread.ThreadId) ?? thread.Name;

@@ -59,6 +59,31 @@ public static class ProcFs
         }
     }
 
+    /// <summary>
+    /// Named synchronisation objects (Mutex, Semaphore) a .NET process has open: on Unix the runtime backs each with a
+    /// shared-memory file /tmp/.dotnet/shm/SCOPE/NAME that every process using the name maps. Returned as SCOPE/NAME.
+    /// </summary>
+    public static IReadOnlyList<string> NamedSyncObjects(int pid)
+    {
+        const string marker = "/.dotnet/shm/";
+        try
+        {
+            return
+            [
+                .. File.ReadLines($"/proc/{pid}/maps")
+                    .Select(line => line.IndexOf(marker, StringComparison.Ordinal) is int at and >= 0 ? line[(at + marker.Length)..].Trim() : null)
+                    .Where(name => !string.IsNullOrEmpty(name))
+                    .Select(name => name!)
+                    .Distinct(StringComparer.Ordinal)
+                    .Order(StringComparer.Ordinal),
+            ];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The value of an environment variable of another process, when readable.</summary>
     public static string? Environment(int pid, string name)
     {

@@ -22,7 +22,8 @@ public sealed record TraceMetadata
 
     public static TraceMetadata From(TraceModel model) => new()
     {
-        Processes = [.. model.Processes.Values.Select(p => new ProcessEntry(p.ProcessId, p.Name, p.CommandLine, p.ParentProcessId, p.ExitCode))],
+        Processes = [.. model.Processes.Values.Select(p => new ProcessEntry(p.ProcessId, p.Name, p.CommandLine, p.ParentProcessId, p.ExitCode)
+            { NamedObjects = [.. p.NamedObjects] })],
         ThreadNames = model.Threads.Values.Where(t => t.Name is not null).ToDictionary(t => t.ThreadId, t => t.Name!),
     };
 
@@ -62,6 +63,7 @@ public sealed record TraceMetadata
             process.CommandLine ??= entry.CommandLine;
             process.ParentProcessId ??= entry.ParentPid;
             process.ExitCode ??= entry.ExitCode;
+            process.NamedObjects.UnionWith(entry.NamedObjects ?? []);
         }
 
         foreach ((int tid, string name) in ThreadNames)
@@ -73,7 +75,10 @@ public sealed record TraceMetadata
         }
     }
 
-    public sealed record ProcessEntry(int Pid, string? Name, string? CommandLine, int? ParentPid, int? ExitCode);
+    public sealed record ProcessEntry(int Pid, string? Name, string? CommandLine, int? ParentPid, int? ExitCode)
+    {
+        public List<string>? NamedObjects { get; init; }
+    }
 
     public sealed record ChildTrace(int Pid, int? ParentPid, string File);
 }

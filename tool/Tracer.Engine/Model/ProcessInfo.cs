@@ -6,6 +6,8 @@ public sealed class ProcessInfo(int processId)
     public int ProcessId { get; } = processId;
     public string? Name { get; set; }
     public string? CommandLine { get; set; }
+    /// <summary>Named Mutexes/Semaphores the process had open (SCOPE/NAME), seen live; what ties hangs across processes.</summary>
+    public SortedSet<string> NamedObjects { get; } = new(StringComparer.Ordinal);
     public int? ParentProcessId { get; set; }
     public int? ExitCode { get; set; }
     /// <summary>Runtime version, e.g. "10.0.12", when the trace said.</summary>

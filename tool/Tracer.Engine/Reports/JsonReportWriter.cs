@@ -247,6 +247,8 @@ public static class JsonReportWriter
             w.WriteNumber("exitCode", code);
         }
 
+        WriteStrings(w, "namedObjects", p.NamedObjects);
+
         w.WriteEndObject();
     }
 

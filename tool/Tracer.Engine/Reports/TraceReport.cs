@@ -44,11 +44,14 @@ public sealed record TraceReport
             Truncated = parts.Any(p => p.Model.Truncated),
             Notes = [.. parts.SelectMany((p, i) => p.Model.Notes.Select(n => many && i > 0 ? $"pid {MainPid(p.Model)}: {n}" : n))],
             Processes = [.. parts.SelectMany(p => p.Model.Processes.Values).GroupBy(p => p.ProcessId).Select(g => g.First())
-                .Select(p => new ReportProcess(p.ProcessId, TextSanitizer.Clean(p.Name), TextSanitizer.Clean(p.CommandLine), p.ParentProcessId, p.ExitCode))],
+                .Select(p => new ReportProcess(p.ProcessId, TextSanitizer.Clean(p.Name), TextSanitizer.Clean(p.CommandLine), p.ParentProcessId, p.ExitCode)
+                { NamedObjects = [.. p.NamedObjects.Select(TextSanitizer.Clean)] })],
             Threads = [.. builders.SelectMany(b => b.Part.Model.Threads.Values.OrderBy(t => t.ThreadId).Select(b.Builder.Thread))],
             Locks = [.. builders.SelectMany(b => b.Builder.Locks()).OrderByDescending(l => l.TotalWaitMs).ThenByDescending(l => l.Contentions)],
-            Findings = [.. builders.SelectMany(b => b.Part.Findings.SelectMany(b.Builder.Findings))
-                .Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f)],
+            Findings = CrossProcessHangs.AddGroups(
+                [.. builders.SelectMany(b => b.Part.Findings.SelectMany(b.Builder.Findings))
+                    .Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f)],
+                parts.SelectMany(p => p.Model.Processes.Values).ToDictionary(p => p.ProcessId, p => (IReadOnlySet<string>)p.NamedObjects)),
             ThreadPool = parts.Count == 0 ? null : ReportThreadPool.From(parts[0].Model.ThreadPool, parts[0].Findings),
         };
     }
@@ -59,7 +62,11 @@ public sealed record TraceReport
 /// <summary>One process's model and findings, as input to a report.</summary>
 public sealed record ReportPart(TraceModel Model, IReadOnlyList<Finding> Findings);
 
-public sealed record ReportProcess(int ProcessId, string Name, string CommandLine, int? ParentProcessId, int? ExitCode);
+public sealed record ReportProcess(int ProcessId, string Name, string CommandLine, int? ParentProcessId, int? ExitCode)
+{
+    /// <summary>Named Mutexes/Semaphores it had open (SCOPE/NAME).</summary>
+    public IReadOnlyList<string> NamedObjects { get; init; } = [];
+}
 
 public sealed record ReportThread(int ThreadId, int ProcessId, string? Name, string DisplayName, double FirstSeenMs, double LastSeenMs,
     double? ExitedMs, bool PoolWorker, double LockWaitMs, double HandleWaitMs);
