@@ -87,14 +87,7 @@ public sealed class LiveTraceSession : IDisposable
     /// <summary>Waits for the end: target exit, duration, interrupt (graceful) or force (immediate). Returns why it ended.</summary>
     public async Task<StopReason> RunAsync(CancellationToken interrupt, CancellationToken force)
     {
-        Task duration = _options.Duration is TimeSpan d ? Task.Delay(d, force) : Task.Delay(Timeout.Infinite, force);
-        Task interrupted = Task.Delay(Timeout.Infinite, interrupt);
-        Task first = await Task.WhenAny(_decoderDone.Task, duration, interrupted, _findingStop.Task).ConfigureAwait(false);
-        StopReason reason =
-            first == _decoderDone.Task ? StopReason.TargetExited
-            : first == _findingStop.Task ? StopReason.Finding
-            : first == duration && !force.IsCancellationRequested ? StopReason.Duration
-            : StopReason.Interrupted;
+        StopReason reason = await StopConditions.FirstAsync(_decoderDone.Task, _findingStop.Task, _options.Duration, interrupt, force).ConfigureAwait(false);
 
         if (reason != StopReason.TargetExited && !await StopAsync(force).ConfigureAwait(false))
         {

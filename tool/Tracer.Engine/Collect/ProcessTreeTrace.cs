@@ -64,14 +64,7 @@ public sealed class ProcessTreeTrace : IDisposable
     /// <summary>Runs until the root process ends, the duration passes, an interrupt, or a --stop-on finding; then stops every session.</summary>
     public async Task<StopReason> RunAsync(CancellationToken interrupt, CancellationToken force)
     {
-        Task duration = _options.Duration is TimeSpan d ? Task.Delay(d, force) : Task.Delay(Timeout.Infinite, force);
-        Task interrupted = Task.Delay(Timeout.Infinite, interrupt);
-        Task first = await Task.WhenAny(Root.Completion, duration, interrupted, _findingStop.Task).ConfigureAwait(false);
-        StopReason reason =
-            first == Root.Completion ? StopReason.TargetExited
-            : first == _findingStop.Task ? StopReason.Finding
-            : first == duration && !force.IsCancellationRequested ? StopReason.Duration
-            : StopReason.Interrupted;
+        StopReason reason = await StopConditions.FirstAsync(Root.Completion, _findingStop.Task, _options.Duration, interrupt, force).ConfigureAwait(false);
 
         await _stopAccepting.CancelAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
