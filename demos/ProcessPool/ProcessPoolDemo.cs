@@ -108,6 +108,12 @@ public static class ProcessPoolDemo
         Console.WriteLine("ready");
         Console.Out.Flush();
         Console.ReadLine(); // wait for "go"
+        if (Environment.GetEnvironmentVariable("TRACER_DEMO_POOL_CRASH_WORKER") == parts[0])
+        {
+            // For the tracer's own tests: a worker that dies mid-run must not spoil the rest of the trace.
+            Environment.FailFast($"worker {index} crashes on purpose");
+        }
+
         long sum = 0;
         for (int item = 0; item < ItemsPerWorker; item++)
         {

@@ -41,6 +41,28 @@ public sealed partial class ProcessTreeTests
     }
 
     [Fact]
+    public async Task A_worker_that_crashes_mid_trace_leaves_the_rest_of_the_tree_readable()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        string trace = dir.File("crash.nettrace");
+        using ChildProcess tool = ChildProcess.Start(ToolPaths.Dotnet,
+            [ToolPaths.TracerDll, "demo", "process-pool", "--fixed", "--no-tui", "--format", "json", "-o", trace],
+            new Dictionary<string, string> { ["TRACER_DEMO_POOL_CRASH_WORKER"] = "2" });
+        Assert.Equal(0, await tool.WaitForExitAsync(s_timeout));
+        Assert.Contains("crashes on purpose", tool.Stderr, StringComparison.Ordinal);
+
+        ToolResult replay = await ChildProcess.RunToolAsync(s_timeout, "report", trace, "--format", "json");
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        (int root, int[] children) = Tree(replay.Stdout);
+        Assert.Equal(4, children.Length); // the crashed worker's trace reads back too, up to its death
+        using JsonDocument report = JsonDocument.Parse(replay.Stdout);
+        var threadPids = report.RootElement.GetProperty("threads").EnumerateArray().Select(t => t.GetProperty("pid").GetInt32()).ToHashSet();
+        Assert.All(children, c => Assert.Contains(c, threadPids));
+        Assert.Equal(0, report.RootElement.GetProperty("process").GetProperty("exitCode").GetInt32());
+        Assert.Equal(root, report.RootElement.GetProperty("process").GetProperty("pid").GetInt32());
+    }
+
+    [Fact]
     public async Task No_children_resumes_the_workers_untraced()
     {
         using TempDirectory dir = ToolPaths.NewTempDirectory();
