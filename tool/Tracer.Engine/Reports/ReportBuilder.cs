@@ -30,6 +30,15 @@ internal sealed class ReportBuilder(TraceModel model)
     public IEnumerable<ReportFinding> Findings(Finding f)
     {
         ReportFinding rendered = Finding(f);
+        if (model.LostEvents > 0 && f.Kind is FindingKinds.Deadlock or FindingKinds.Hang)
+        {
+            // A dropped ContentionStop or WaitStop looks exactly like a wait that never ended.
+            rendered = rendered with
+            {
+                Details = [.. rendered.Details, $"EventPipe dropped {model.LostEvents:N0} events in this trace: a lost release or wake-up would look like this; confirm with `dotnet-tracer snapshot` while the process runs"],
+            };
+        }
+
         return f.Kind == FindingKinds.Hang ? HangRendering.Render(rendered) : [rendered];
     }
 
