@@ -9,7 +9,9 @@ internal static class ConvoyTarget
     private static long s_counter;
 
     /// <summary>Runs for <paramref name="seconds"/> and prints "ops N" (operations completed).</summary>
-    public static int Run(int threads, double seconds)
+    /// <param name="yieldInside">Give the core away while holding the lock: waiters block (many contention events,
+    /// for the decode benchmark). Without it the lock is held briefly and throughput is steady (for the overhead one).</param>
+    public static int Run(int threads, double seconds, bool yieldInside = true)
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var clock = Stopwatch.StartNew();
@@ -21,7 +23,10 @@ internal static class ConvoyTarget
                 {
                     s_counter++;
                     Thread.SpinWait(20);
-                    Thread.Yield(); // give the core away while holding the lock: the others block behind it (a convoy)
+                    if (yieldInside)
+                    {
+                        Thread.Yield(); // the others block behind it (a convoy)
+                    }
                 }
             }
         })).ToList();

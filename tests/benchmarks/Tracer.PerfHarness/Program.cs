@@ -11,6 +11,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 return args.FirstOrDefault() switch
 {
     "convoy-target" => ConvoyTarget.Run(int.Parse(args[1]), double.Parse(args[2])),
+    "spin-target" => ConvoyTarget.Run(int.Parse(args[1]), double.Parse(args[2]), yieldInside: false),
     "measure-report" => Measurements.MeasureReport(args[1]),
     "decode" => Measurements.CompareDecode(args[1]),
     _ => await Benchmarks.RunAllAsync(args),
