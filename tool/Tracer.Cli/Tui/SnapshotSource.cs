@@ -15,6 +15,8 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
     private long _version = -1;
     private int _findingCount = -1;
     private TuiSnapshot? _last;
+    private volatile IReadOnlyList<TraceReport> _children = [];
+    private IReadOnlyList<TraceReport>? _childrenTaken;
 
     public TraceAnalyzer Analyzer { get; } = analyzer;
 
@@ -25,10 +27,18 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
         {
             lock (Analyzer.SyncRoot)
             {
-                return Analyzer.Model.TotalEvents != _version || Analyzer.Findings.Snapshot().Count != _findingCount;
+                return Analyzer.Model.TotalEvents != _version || Analyzer.Findings.Snapshot().Count != _findingCount
+                    || !ReferenceEquals(_children, _childrenTaken);
             }
         }
     }
+
+    /// <summary>
+    /// The child processes of a traced process tree, each trace analyzed to the end (they do not change afterwards):
+    /// one report per child, built once here rather than per snapshot.
+    /// </summary>
+    public void SetChildren(IReadOnlyList<ReportPart> children) =>
+        _children = [.. children.Select(c => TraceReport.Build([c]))];
 
     /// <param name="withEvents">Copy the recent raw events too (for the Events screen).</param>
     /// <param name="nowMs">Live: the trace time now; the snapshot then ends there rather than at the last event.</param>
@@ -40,6 +50,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
             TraceModel model = Analyzer.Model;
             _version = model.TotalEvents;
             _findingCount = findings.Count;
+            _childrenTaken = _children;
             TraceReport report = TraceReport.Build(model, findings, traceFile);
             double endMs = Math.Max(model.EndMs, nowMs ?? 0);
             var names = new Dictionary<int, string>();
@@ -57,6 +68,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
             _last = new TuiSnapshot
             {
                 Report = report,
+                Children = _childrenTaken,
                 Lanes = lanes,
                 StartMs = double.IsNaN(model.StartMs) ? 0 : model.StartMs,
                 EndMs = endMs,

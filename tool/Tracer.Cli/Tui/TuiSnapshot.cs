@@ -10,7 +10,10 @@ namespace Tracer.Cli.Tui;
 /// </summary>
 internal sealed record TuiSnapshot
 {
+    /// <summary>The root process (the other screens show only it).</summary>
     public required TraceReport Report { get; init; }
+    /// <summary>Child processes of a traced process tree, one finished report each; empty for one process.</summary>
+    public IReadOnlyList<TraceReport> Children { get; init; } = [];
     public required IReadOnlyList<ThreadLane> Lanes { get; init; }
     public required double StartMs { get; init; }
     public required double EndMs { get; init; }

@@ -95,6 +95,13 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
             seconds, r.Events, rate, r.LostEvents, r.Threads.Count, r.Locks.Count)));
         string source = session.Progress?.Invoke() ?? string.Empty;
         lines.Add(new Line(session.IsLive ? $"LIVE {session.Title}  {source}" : $"{session.Title}  {source}", Role.Dim));
+        if (Snapshot.Children.Count > 0)
+        {
+            int children = ProcessesScreen.Processes(Snapshot).Count - r.Processes.Count;
+            string root = r.Processes.Count > 0 ? $"pid {r.Processes[0].ProcessId}" : "the root process";
+            lines.Add(new Line($"showing {root}; {children} child process{(children == 1 ? string.Empty : "es")} in the Processes screen (7)", Role.Title));
+        }
+
         lines.Add(Line.Blank);
 
         if (r.Findings.Count == 0)
@@ -112,6 +119,7 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
             AddDetail(lines);
         }
 
+        AddChildFindings(lines);
         if (r.Notes.Count > 0)
         {
             lines.Add(Line.Blank);
@@ -120,6 +128,24 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
         }
 
         return lines;
+    }
+
+    /// <summary>Child processes' findings, worst first, each with its pid (the other screens show the root only).</summary>
+    private void AddChildFindings(List<Line> lines)
+    {
+        List<ReportFinding> findings = [.. Snapshot.Children.SelectMany(c => c.Findings).OrderByDescending(f => f.Severity)];
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        lines.Add(Line.Blank);
+        lines.Add(new Line($"FINDINGS IN CHILD PROCESSES ({findings.Count})", Role.Title));
+        foreach (ReportFinding f in findings)
+        {
+            string pid = $" [pid {f.ProcessId}] ";
+            lines.Add(new Line(pid + OneLine(f, Math.Max(40, Cols - pid.Length - 1)), f.Severity >= Severity.Error ? Role.Critical : Role.Warning));
+        }
     }
 
     private void AddDetail(List<Line> lines)
