@@ -69,7 +69,7 @@ internal sealed class ProcessesScreen(Theme theme, TuiSession session) : LinesSc
         string parent = p.ParentProcessId is int pp ? $" (parent {pp})" : string.Empty;
         string exit = p.ExitCode is int code ? $", exit code {code}" : string.Empty;
         string where = depth == 0 && node.Report == Snapshot.Report && Snapshot.Children.Count > 0 ? " · root trace" : string.Empty;
-        lines.Add(new Line($"{pad}{(depth > 0 ? "└ " : string.Empty)}{p.ProcessId} {p.Name}{parent}, {threads.Count} threads{exit}{where}", Role.Normal, p.ProcessId));
+        lines.Add(new Line($"{pad}{(depth > 0 ? "└ " : string.Empty)}{p.ProcessId} {p.Name}{parent}, {threads.Count} thread{(threads.Count == 1 ? string.Empty : "s")}{exit}{where}", Role.Normal, p.ProcessId));
         string inner = new(' ', pad.Length + (depth > 0 ? 4 : 2));
         if (p.CommandLine.Length > 0)
         {
