@@ -37,18 +37,43 @@ public sealed class ProcessTreeScreenTests
     [Fact]
     public void Overview_names_the_shown_pid_and_lists_child_findings_with_their_pid()
     {
-        TraceAnalyzer child = Process(ChildA, Root, "worker-a", []);
-        child.OnEvent(TraceRecord.ContentionStart(10, 21, 0x1000, 0xa1, ownerThreadId: 22, processId: ChildA));
-        child.OnEvent(TraceRecord.ContentionStart(12, 22, 0x2000, 0xa2, ownerThreadId: 21, processId: ChildA));
-        child.Complete();
+        TraceAnalyzer child = Deadlocked(Process(ChildA, Root, "worker-a", []), ChildA, 21, 22);
 
         using var tui = new HeadlessTui(Process(Root, null, "parent-app", [11]), width: 100, height: 30,
             children: [Part(child), Part(Process(ChildB, Root, "worker-b", [31]))]);
         string screen = tui.Screen();
-        Assert.Contains($"showing pid {Root}; 2 child processes in the Processes screen (7)", screen, StringComparison.Ordinal);
+        Assert.Contains($"showing root pid {Root}; 2 child processes in the Processes screen (7)", screen, StringComparison.Ordinal);
         Assert.Contains("FINDINGS IN CHILD PROCESSES (1)", screen, StringComparison.Ordinal);
         Assert.Contains($"[pid {ChildA}] DEADLOCK:", screen, StringComparison.Ordinal);
         Assert.Contains("No problems found.", screen, StringComparison.Ordinal); // the root itself has none
+    }
+
+    [Fact]
+    public void Enter_on_a_child_shows_that_process_on_the_other_screens_and_the_root_findings_with_their_pid()
+    {
+        using var tui = new HeadlessTui(Deadlocked(Process(Root, null, "parent-app", []), Root, 11, 12), width: 100, height: 30,
+            children: [Part(Process(ChildA, Root, "worker-a", [21, 22, 23])), Part(Process(ChildB, Root, "worker-b", [31]))]);
+        Assert.Contains("FINDINGS (1)", tui.Screen(), StringComparison.Ordinal); // the root's deadlock, the root shown
+
+        tui.Press(new Key('7'), Key.CursorDown, Key.Enter); // root line selected first; ↓ = worker-a
+        Assert.Equal(ScreenIndex.Overview, tui.Root.Active);
+        string overview = tui.Screen();
+        Assert.Contains($"showing child pid {ChildA}; 2 child processes", overview, StringComparison.Ordinal);
+        Assert.Contains($"process {ChildA} worker-a", overview, StringComparison.Ordinal);
+        Assert.Contains("No problems found.", overview, StringComparison.Ordinal);
+        Assert.Contains("FINDINGS IN OTHER PROCESSES (1)", overview, StringComparison.Ordinal);
+        Assert.Contains($"[pid {Root}] DEADLOCK:", overview, StringComparison.Ordinal);
+
+        tui.Press(new Key('2'));
+        string threads = tui.Screen();
+        Assert.Contains("thread (3)", threads, StringComparison.Ordinal);
+        Assert.Contains("t21 21", threads, StringComparison.Ordinal);
+        Assert.DoesNotContain("t11", threads, StringComparison.Ordinal);
+
+        tui.Press(new Key('7'));
+        Assert.Contains($"{ChildA} worker-a (parent {Root}), 3 threads ◀ shown", tui.Screen(), StringComparison.Ordinal);
+        tui.Press(Key.Home, Key.Enter); // back to the root
+        Assert.Contains($"showing root pid {Root}", tui.Screen(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,6 +101,14 @@ public sealed class ProcessTreeScreenTests
             analyzer.Complete();
         }
 
+        return analyzer;
+    }
+
+    private static TraceAnalyzer Deadlocked(TraceAnalyzer analyzer, int pid, int t1, int t2)
+    {
+        analyzer.OnEvent(TraceRecord.ContentionStart(10, t1, 0x1000, 0xa1, ownerThreadId: t2, processId: pid));
+        analyzer.OnEvent(TraceRecord.ContentionStart(12, t2, 0x2000, 0xa2, ownerThreadId: t1, processId: pid));
+        analyzer.Complete();
         return analyzer;
     }
 

@@ -97,9 +97,9 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
         lines.Add(new Line(session.IsLive ? $"LIVE {session.Title}  {source}" : $"{session.Title}  {source}", Role.Dim));
         if (Snapshot.Children.Count > 0)
         {
-            int children = ProcessesScreen.Processes(Snapshot).Count - r.Processes.Count;
-            string root = r.Processes.Count > 0 ? $"pid {r.Processes[0].ProcessId}" : "the root process";
-            lines.Add(new Line($"showing {root}; {children} child process{(children == 1 ? string.Empty : "es")} in the Processes screen (7)", Role.Title));
+            int children = ProcessesScreen.Processes(Snapshot).Count - Snapshot.RootReport.Processes.Count;
+            string shown = r.Processes.Count > 0 ? $"{(Snapshot.TreeRoot is null ? "root" : "child")} pid {r.Processes[0].ProcessId}" : "the root process";
+            lines.Add(new Line($"showing {shown}; {children} child process{(children == 1 ? string.Empty : "es")} in the Processes screen (7), Enter there shows one", Role.Title));
         }
 
         lines.Add(Line.Blank);
@@ -119,7 +119,7 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
             AddDetail(lines);
         }
 
-        AddChildFindings(lines);
+        AddOtherFindings(lines);
         if (r.Notes.Count > 0)
         {
             lines.Add(Line.Blank);
@@ -130,17 +130,18 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
         return lines;
     }
 
-    /// <summary>Child processes' findings, worst first, each with its pid (the other screens show the root only).</summary>
-    private void AddChildFindings(List<Line> lines)
+    /// <summary>The other processes' findings of a tree, worst first, each with its pid (the screens show one process).</summary>
+    private void AddOtherFindings(List<Line> lines)
     {
-        List<ReportFinding> findings = [.. Snapshot.Children.SelectMany(c => c.Findings).OrderByDescending(f => f.Severity)];
+        IEnumerable<TraceReport> others = Snapshot.TreeRoot is { } root ? Snapshot.Children.Prepend(root) : Snapshot.Children;
+        List<ReportFinding> findings = [.. others.Where(o => !ReferenceEquals(o, Snapshot.Report)).SelectMany(o => o.Findings).OrderByDescending(f => f.Severity)];
         if (findings.Count == 0)
         {
             return;
         }
 
         lines.Add(Line.Blank);
-        lines.Add(new Line($"FINDINGS IN CHILD PROCESSES ({findings.Count})", Role.Title));
+        lines.Add(new Line($"FINDINGS IN {(Snapshot.TreeRoot is null ? "CHILD" : "OTHER")} PROCESSES ({findings.Count})", Role.Title));
         foreach (ReportFinding f in findings)
         {
             string pid = $" [pid {f.ProcessId}] ";

@@ -2,6 +2,9 @@ using Tracer.Engine.Reports;
 
 namespace Tracer.Cli.Tui.Screens;
 
+/// <summary>Navigation item: show process <paramref name="Pid"/> (root or child trace) on the screens.</summary>
+internal sealed record ShowProcess(int Pid);
+
 /// <summary>
 /// Screen 7: the traced processes as a parent/child tree (the root trace and, for a traced process tree, each child's
 /// trace) with each process's threads, and the launched program's last output lines.
@@ -9,6 +12,8 @@ namespace Tracer.Cli.Tui.Screens;
 internal sealed class ProcessesScreen(Theme theme, TuiSession session) : LinesScreen(theme)
 {
     public override string TabTitle => "Processes";
+
+    public override string Status => SelectedTag is null || Snapshot.Children.Count == 0 ? string.Empty : "Enter shows the process on the other screens";
 
     protected override List<Line> BuildLines()
     {
@@ -35,12 +40,21 @@ internal sealed class ProcessesScreen(Theme theme, TuiSession session) : LinesSc
         return lines;
     }
 
+    /// <summary>Enter on a process of a tree: the other screens show it (its own trace) from now on.</summary>
+    protected override void Activate(object tag)
+    {
+        if (Snapshot.Children.Count > 0 && tag is int pid)
+        {
+            Navigate(ScreenIndex.Overview, new ShowProcess(pid));
+        }
+    }
+
     /// <summary>Every process once, with the report (root or child trace) that holds its threads; the root's first.</summary>
     public static List<(ReportProcess Process, TraceReport Report)> Processes(TuiSnapshot snapshot)
     {
         var seen = new HashSet<int>();
         var all = new List<(ReportProcess, TraceReport)>();
-        foreach (TraceReport report in snapshot.Children.Prepend(snapshot.Report))
+        foreach (TraceReport report in snapshot.Children.Prepend(snapshot.RootReport))
         {
             foreach (ReportProcess p in report.Processes.Where(p => seen.Add(p.ProcessId)))
             {
@@ -68,7 +82,7 @@ internal sealed class ProcessesScreen(Theme theme, TuiSession session) : LinesSc
         string pad = new(' ', 2 + depth * 2);
         string parent = p.ParentProcessId is int pp ? $" (parent {pp})" : string.Empty;
         string exit = p.ExitCode is int code ? $", exit code {code}" : string.Empty;
-        string where = depth == 0 && node.Report == Snapshot.Report && Snapshot.Children.Count > 0 ? " · root trace" : string.Empty;
+        string where = Snapshot.Children.Count > 0 && ReferenceEquals(node.Report, Snapshot.Report) ? " ◀ shown on the other screens" : string.Empty;
         lines.Add(new Line($"{pad}{(depth > 0 ? "└ " : string.Empty)}{p.ProcessId} {p.Name}{parent}, {threads.Count} thread{(threads.Count == 1 ? string.Empty : "s")}{exit}{where}", Role.Normal, p.ProcessId));
         string inner = new(' ', pad.Length + (depth > 0 ? 4 : 2));
         if (p.CommandLine.Length > 0)
