@@ -55,6 +55,7 @@ public sealed class ProcessTreeScreenTests
             children: [Part(Process(ChildA, Root, "worker-a", [21, 22, 23])), Part(Process(ChildB, Root, "worker-b", [31]))]);
         Assert.Contains("FINDINGS (1)", tui.Screen(), StringComparison.Ordinal); // the root's deadlock, the root shown
 
+        tui.Press(new Key('2'), new Key('+'), new Key('+'), new Key('+')); // a zoomed view of the root's time range
         tui.Press(new Key('7'), Key.CursorDown, Key.Enter); // root line selected first; ↓ = worker-a
         Assert.Equal(ScreenIndex.Overview, tui.Root.Active);
         string overview = tui.Screen();
@@ -69,6 +70,8 @@ public sealed class ProcessTreeScreenTests
         Assert.Contains("thread (3)", threads, StringComparison.Ordinal);
         Assert.Contains("t21 21", threads, StringComparison.Ordinal);
         Assert.DoesNotContain("t11", threads, StringComparison.Ordinal);
+        string lane = tui.Lines().Single(l => l.StartsWith("t21 21", StringComparison.Ordinal));
+        Assert.Contains("=", lane[8..], StringComparison.Ordinal); // the view moved into the child's time range
 
         tui.Press(new Key('7'));
         Assert.Contains($"{ChildA} worker-a (parent {Root}), 3 threads ◀ shown", tui.Screen(), StringComparison.Ordinal);

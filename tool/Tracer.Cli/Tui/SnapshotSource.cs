@@ -45,7 +45,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
         _children = [.. children.Select(c => new ChildTrace(c, TraceReport.Build([c])))];
 
     /// <summary>Shows child process <paramref name="pid"/> on the screens; the root's pid, 0 or an unknown pid shows the root.</summary>
-    public void Show(int pid) => _shownPid = _children.Any(c => c.Pid == pid) ? pid : 0;
+    public void Show(int pid) => _shownPid = pid != 0 && _children.Any(c => c.Holds(pid)) ? pid : 0;
 
     /// <param name="withEvents">Copy the recent raw events too (for the Events screen).</param>
     /// <param name="nowMs">Live: the trace time now; the snapshot then ends there rather than at the last event.</param>
@@ -53,7 +53,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
     {
         IReadOnlyList<Finding> findings = Analyzer.Findings.Snapshot();
         int shown = _shownPid;
-        ChildTrace? child = _children.FirstOrDefault(c => c.Pid == shown);
+        ChildTrace? child = shown == 0 ? null : _children.FirstOrDefault(c => c.Holds(shown));
         lock (Analyzer.SyncRoot)
         {
             TraceModel model = Analyzer.Model;
@@ -132,7 +132,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
 
     private sealed record ChildTrace(ReportPart Part, TraceReport Report)
     {
-        public int Pid { get; } = Part.Model.Processes.Keys.DefaultIfEmpty(0).First();
+        public bool Holds(int pid) => Report.Processes.Any(p => p.ProcessId == pid);
     }
 
     private sealed class LaneBuffer
