@@ -56,5 +56,32 @@ public sealed class TuiEndToEndTests
         Assert.Contains("DEADLOCK:", report.Stdout, StringComparison.Ordinal);
     }
 
+    [TmuxFact]
+    public void Replay_of_a_process_tree_shows_the_children_on_the_Processes_screen()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        string trace = dir.File("pool.nettrace");
+        ToolResult demo = ChildProcess.RunToolAsync(s_timeout, "demo", "process-pool", "--no-tui", "-o", trace).GetAwaiter().GetResult();
+        Assert.True(demo.ExitCode == 0, demo.Stderr);
+        List<int> children = [.. Directory.GetFiles(Path.GetDirectoryName(trace)!, "pool.*.nettrace")
+            .Select(f => int.Parse(Path.GetFileNameWithoutExtension(f)["pool.".Length..], System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.NotEmpty(children);
+
+        string tool = $"{TmuxTerminal.Quote(ToolPaths.Dotnet)} {TmuxTerminal.Quote(ToolPaths.TracerDll)} replay {TmuxTerminal.Quote(trace)}";
+        using var terminal = new TmuxTerminal($"{tool}; echo TRACER-EXIT=$?", width: 120, height: 40);
+        string overview = terminal.WaitFor($"{children.Count} child process", s_timeout);
+        Assert.Contains("in the Processes screen (7)", overview, StringComparison.Ordinal);
+
+        terminal.SendKeys("7");
+        string processes = terminal.WaitFor("PROCESSES", s_timeout);
+        foreach (int pid in children)
+        {
+            Assert.Matches($@"└ {pid} \S+ \(parent \d+\), \d+ threads?", processes);
+        }
+
+        terminal.SendKeys("q");
+        Assert.Contains("TRACER-EXIT=0", terminal.WaitFor("TRACER-EXIT=", s_timeout, history: true), StringComparison.Ordinal);
+    }
+
     private static string TraceMetadataPath(string trace) => trace + ".meta.json";
 }

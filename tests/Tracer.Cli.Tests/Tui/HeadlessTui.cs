@@ -5,6 +5,7 @@ using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
 using Tracer.Cli.Tui;
 using Tracer.Engine.Analysis;
+using Tracer.Engine.Reports;
 
 namespace Tracer.Cli.Tests.Tui;
 
@@ -14,13 +15,17 @@ internal sealed class HeadlessTui : IDisposable
     private readonly IApplication _app;
     private readonly SessionToken? _token;
 
-    public HeadlessTui(TraceAnalyzer analyzer, int width = 80, int height = 24, bool monochrome = false, string file = "fixture.nettrace")
+    /// <param name="children">Child-process traces of a traced process tree, as replay loads them after the root.</param>
+    public HeadlessTui(TraceAnalyzer analyzer, int width = 80, int height = 24, bool monochrome = false, string file = "fixture.nettrace",
+        IReadOnlyList<ReportPart>? children = null)
     {
         _app = Application.Create();
         _app.Init(DriverRegistry.Names.ANSI);
         _app.Driver!.SetScreenSize(width, height);
         var session = new TuiSession { IsLive = false, Title = $"replay of {file}", IsFinished = () => true };
-        Root = new TuiRoot(_app, session, new SnapshotSource(analyzer, file), Theme.Create(monochrome));
+        var source = new SnapshotSource(analyzer, file);
+        source.SetChildren(children ?? []);
+        Root = new TuiRoot(_app, session, source, Theme.Create(monochrome));
         _token = _app.Begin(Root);
         _app.LayoutAndDraw(true);
     }

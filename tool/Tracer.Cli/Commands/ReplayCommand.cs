@@ -36,7 +36,8 @@ internal static class ReplayCommand
 
         var analyzer = new TraceAnalyzer(options);
         using var failed = new CancellationTokenSource();
-        var loader = new TraceLoader(file, analyzer, failed);
+        var source = new SnapshotSource(analyzer, file);
+        var loader = new TraceLoader(file, analyzer, source, failed);
         loader.Start();
         var session = new TuiSession
         {
@@ -46,7 +47,7 @@ internal static class ReplayCommand
             Progress = loader.Describe,
             ExternalStop = failed.Token,
         };
-        TuiHost.Run(session, new SnapshotSource(analyzer, file));
+        TuiHost.Run(session, source);
         if (loader.Failure is TracerUserException userError)
         {
             throw userError;
@@ -60,9 +61,13 @@ internal static class ReplayCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>Decodes the file on its own thread so that the UI shows progress (and the first findings) at once.</summary>
-    private sealed class TraceLoader(string file, TraceAnalyzer analyzer, CancellationTokenSource failed)
+    /// <summary>
+    /// Decodes the file on its own thread so that the UI shows progress (and the first findings) at once; then the
+    /// child-process traces of a process tree, for the Processes screen.
+    /// </summary>
+    private sealed class TraceLoader(string file, TraceAnalyzer analyzer, SnapshotSource source, CancellationTokenSource failed)
     {
+        private volatile bool _children;
         private long _read;
         private long _total = 1;
         private volatile bool _done;
@@ -75,6 +80,7 @@ internal static class ReplayCommand
         public string Describe() =>
             Failure is not null ? "loading failed"
             : _done ? "loaded"
+            : _children ? "loading child-process traces"
             : $"loading {100 * Interlocked.Read(ref _read) / Math.Max(1, Interlocked.Read(ref _total))} %";
 
         private void Load()
@@ -86,6 +92,14 @@ internal static class ReplayCommand
                     Interlocked.Exchange(ref _total, total);
                     Interlocked.Exchange(ref _read, read);
                 });
+                _children = true;
+                source.SetChildren(TraceFileAnalysis.AnalyzeChildren(file, analyzer.Options, note =>
+                {
+                    lock (analyzer.SyncRoot)
+                    {
+                        analyzer.Model.AddNote(note);
+                    }
+                }));
             }
             catch (Exception ex)
             {

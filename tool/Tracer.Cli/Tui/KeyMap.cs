@@ -10,7 +10,7 @@ internal static class KeyMap
         ("q", "quit (live: asks, stops tracing, finishes the file)"),
         ("Ctrl+C", "quit without asking (live: still finishes the file)"),
         ("↑ ↓ PgUp PgDn Home End", "move the selection / scroll"),
-        ("Enter", "open a finding (Overview), a lock's stacks (Locks)"),
+        ("Enter", "open a finding (Overview), a lock's stacks (Locks), show a process of a tree (Processes)"),
     ];
 
     public static readonly IReadOnlyList<(string Keys, string What)> Timeline =

@@ -14,60 +14,91 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
     private readonly Dictionary<int, LaneBuffer> _lanes = new();
     private long _version = -1;
     private int _findingCount = -1;
-    private TuiSnapshot? _last;
+    private volatile ChildTrace[] _children = [];
+    private ChildTrace[]? _childrenTaken;
+    private volatile int _shownPid;
+    private int _shownTaken;
 
     public TraceAnalyzer Analyzer { get; } = analyzer;
 
-    /// <summary>True when events or findings arrived since the last snapshot.</summary>
+    /// <summary>True when events or findings arrived, or the shown process changed, since the last snapshot.</summary>
     public bool Changed
     {
         get
         {
             lock (Analyzer.SyncRoot)
             {
-                return Analyzer.Model.TotalEvents != _version || Analyzer.Findings.Snapshot().Count != _findingCount;
+                return Analyzer.Model.TotalEvents != _version || Analyzer.Findings.Snapshot().Count != _findingCount
+                    || !ReferenceEquals(_children, _childrenTaken) || _shownPid != _shownTaken;
             }
         }
     }
+
+    /// <summary>The process the screens show: 0 for the root trace's, else a child's pid (from <see cref="SetChildren"/>).</summary>
+    public int ShownProcessId => _shownPid;
+
+    /// <summary>
+    /// The child processes of a traced process tree, each trace analyzed to the end (they do not change afterwards):
+    /// one report per child, built once here rather than per snapshot.
+    /// </summary>
+    public void SetChildren(IReadOnlyList<ReportPart> children) =>
+        _children = [.. children.Select(c => new ChildTrace(c, TraceReport.Build([c])))];
+
+    /// <summary>Shows child process <paramref name="pid"/> on the screens; the root's pid, 0 or an unknown pid shows the root.</summary>
+    public void Show(int pid) => _shownPid = pid != 0 && _children.Any(c => c.Holds(pid)) ? pid : 0;
 
     /// <param name="withEvents">Copy the recent raw events too (for the Events screen).</param>
     /// <param name="nowMs">Live: the trace time now; the snapshot then ends there rather than at the last event.</param>
     public TuiSnapshot Take(bool withEvents, double? nowMs = null)
     {
         IReadOnlyList<Finding> findings = Analyzer.Findings.Snapshot();
+        int shown = _shownPid;
+        ChildTrace? child = shown == 0 ? null : _children.FirstOrDefault(c => c.Holds(shown));
         lock (Analyzer.SyncRoot)
         {
             TraceModel model = Analyzer.Model;
             _version = model.TotalEvents;
             _findingCount = findings.Count;
+            _childrenTaken = _children;
+            _shownTaken = shown;
             TraceReport report = TraceReport.Build(model, findings, traceFile);
-            double endMs = Math.Max(model.EndMs, nowMs ?? 0);
-            var names = new Dictionary<int, string>();
-            var lanes = new List<ThreadLane>(model.Threads.Count);
-            foreach (ThreadInfo t in model.Threads.Values)
-            {
-                string name = TextSanitizer.Clean(t.Name is { Length: > 0 } ? t.Name : $"tid {t.ThreadId}");
-                names[t.ThreadId] = name;
-                ArraySegment<StatePoint> points = Points(t);
-                lanes.Add(new ThreadLane(t.ThreadId, name, TextSanitizer.Clean(t.DisplayName), points, t.ExitedMs,
-                    t.LockWaitMs + t.HandleWaitMs + OpenWaitMs(points, endMs), t.IsPoolWorker));
-            }
-
-            PoolHistory pool = model.Pool;
-            _last = new TuiSnapshot
-            {
-                Report = report,
-                Lanes = lanes,
-                StartMs = double.IsNaN(model.StartMs) ? 0 : model.StartMs,
-                EndMs = endMs,
-                Pool = new PoolSnapshot([.. pool.Workers], [.. pool.QueueLength], [.. pool.StarvationAdjustments]),
-                Events = withEvents ? model.RecentEvents.ToArray() : [],
-                EventsDropped = model.RecentEvents.Added - model.RecentEvents.Count,
-                ThreadNames = names,
-                LockNames = report.Locks.ToDictionary(l => l.LockId, l => l.Name),
-            };
-            return _last;
+            IReadOnlyList<TraceReport> children = [.. _childrenTaken.Select(c => c.Report)];
+            return child is null
+                ? Build(model, report, Points, withEvents, Math.Max(model.EndMs, nowMs ?? 0)) with { Children = children }
+                : Build(child.Part.Model, child.Report, CopyPoints, withEvents, child.Part.Model.EndMs) with { Children = children, TreeRoot = report };
         }
+    }
+
+    /// <summary>A finished child trace's points: nothing writes its model any more, and it is only copied when shown.</summary>
+    private static ArraySegment<StatePoint> CopyPoints(ThreadInfo t) => new(t.Timeline.Points.ToArray());
+
+    private static TuiSnapshot Build(TraceModel model, TraceReport report, Func<ThreadInfo, ArraySegment<StatePoint>> pointsOf, bool withEvents,
+        double endMs)
+    {
+        var names = new Dictionary<int, string>();
+        var lanes = new List<ThreadLane>(model.Threads.Count);
+        foreach (ThreadInfo t in model.Threads.Values)
+        {
+            string name = TextSanitizer.Clean(t.Name is { Length: > 0 } ? t.Name : $"tid {t.ThreadId}");
+            names[t.ThreadId] = name;
+            ArraySegment<StatePoint> points = pointsOf(t);
+            lanes.Add(new ThreadLane(t.ThreadId, name, TextSanitizer.Clean(t.DisplayName), points, t.ExitedMs,
+                t.LockWaitMs + t.HandleWaitMs + OpenWaitMs(points, endMs), t.IsPoolWorker));
+        }
+
+        PoolHistory pool = model.Pool;
+        return new TuiSnapshot
+        {
+            Report = report,
+            Lanes = lanes,
+            StartMs = double.IsNaN(model.StartMs) ? 0 : model.StartMs,
+            EndMs = endMs,
+            Pool = new PoolSnapshot([.. pool.Workers], [.. pool.QueueLength], [.. pool.StarvationAdjustments]),
+            Events = withEvents ? model.RecentEvents.ToArray() : [],
+            EventsDropped = model.RecentEvents.Added - model.RecentEvents.Count,
+            ThreadNames = names,
+            LockNames = report.Locks.ToDictionary(l => l.LockId, l => l.Name),
+        };
     }
 
     /// <summary>A wait still open at the end counts as blocked time too (a deadlocked thread's never ends).</summary>
@@ -98,6 +129,11 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
         points[buffer.Count..].CopyTo(buffer.Items.AsSpan(buffer.Count));
         buffer.Count = points.Length;
         return new ArraySegment<StatePoint>(buffer.Items, 0, buffer.Count);
+    }
+
+    private sealed record ChildTrace(ReportPart Part, TraceReport Report)
+    {
+        public bool Holds(int pid) => Report.Processes.Any(p => p.ProcessId == pid);
     }
 
     private sealed class LaneBuffer

@@ -74,6 +74,12 @@ internal sealed class TuiRoot : Runnable
     public void Show(int index, object? item = null)
     {
         Active = Math.Clamp(index, 0, Screens.Count - 1);
+        if (item is ShowProcess process)
+        {
+            _source.Show(process.Pid);
+            Array.Fill(_stale, true);
+        }
+
         for (int i = 0; i < Screens.Count; i++)
         {
             Screens[i].Visible = i == Active;

@@ -10,7 +10,14 @@ namespace Tracer.Cli.Tui;
 /// </summary>
 internal sealed record TuiSnapshot
 {
+    /// <summary>The process the screens show: the root trace's, or a child's chosen on the Processes screen.</summary>
     public required TraceReport Report { get; init; }
+    /// <summary>Child processes of a traced process tree, one finished report each; empty for one process.</summary>
+    public IReadOnlyList<TraceReport> Children { get; init; } = [];
+    /// <summary>The root trace's report while a child is shown; null when <see cref="Report"/> is the root's.</summary>
+    public TraceReport? TreeRoot { get; init; }
+
+    public TraceReport RootReport => TreeRoot ?? Report;
     public required IReadOnlyList<ThreadLane> Lanes { get; init; }
     public required double StartMs { get; init; }
     public required double EndMs { get; init; }

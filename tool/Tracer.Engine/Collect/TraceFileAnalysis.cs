@@ -57,7 +57,16 @@ public static class TraceFileAnalysis
     public static IReadOnlyList<ReportPart> AnalyzeTree(string path, AnalysisOptions? options = null, Action<long, long>? progress = null)
     {
         TraceAnalyzer root = Analyze(path, options, progress);
-        var parts = new List<ReportPart> { new(root.Model, root.Findings.Snapshot()) };
+        return [new(root.Model, root.Findings.Snapshot()), .. AnalyzeChildren(path, options, root.Model.AddNote)];
+    }
+
+    /// <summary>
+    /// The child-process traces that <paramref name="path"/>'s sidecar lists (none for a single-process trace), each
+    /// analyzed on its own. A missing or unreadable child trace is passed to <paramref name="note"/>, not thrown.
+    /// </summary>
+    public static IReadOnlyList<ReportPart> AnalyzeChildren(string path, AnalysisOptions? options, Action<string> note)
+    {
+        var parts = new List<ReportPart>();
         TraceMetadata? manifest = TraceMetadata.TryLoad(path);
         string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         foreach (TraceMetadata.ChildTrace child in manifest?.Children ?? [])
@@ -73,7 +82,7 @@ public static class TraceFileAnalysis
             }
             catch (TracerUserException ex)
             {
-                root.Model.AddNote($"child process {child.Pid}: {ex.Message}");
+                note($"child process {child.Pid}: {ex.Message}");
             }
         }
 

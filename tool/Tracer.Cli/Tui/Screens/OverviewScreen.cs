@@ -95,6 +95,13 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
             seconds, r.Events, rate, r.LostEvents, r.Threads.Count, r.Locks.Count)));
         string source = session.Progress?.Invoke() ?? string.Empty;
         lines.Add(new Line(session.IsLive ? $"LIVE {session.Title}  {source}" : $"{session.Title}  {source}", Role.Dim));
+        if (Snapshot.Children.Count > 0)
+        {
+            int children = ProcessesScreen.Processes(Snapshot).Count - Snapshot.RootReport.Processes.Count;
+            string shown = r.Processes.Count > 0 ? $"{(Snapshot.TreeRoot is null ? "root" : "child")} pid {r.Processes[0].ProcessId}" : "the root process";
+            lines.Add(new Line($"showing {shown}; {children} child process{(children == 1 ? string.Empty : "es")} in the Processes screen (7), Enter there shows one", Role.Title));
+        }
+
         lines.Add(Line.Blank);
 
         if (r.Findings.Count == 0)
@@ -112,6 +119,7 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
             AddDetail(lines);
         }
 
+        AddOtherFindings(lines);
         if (r.Notes.Count > 0)
         {
             lines.Add(Line.Blank);
@@ -120,6 +128,25 @@ internal sealed class OverviewScreen(Theme theme, TuiSession session) : LinesScr
         }
 
         return lines;
+    }
+
+    /// <summary>The other processes' findings of a tree, worst first, each with its pid (the screens show one process).</summary>
+    private void AddOtherFindings(List<Line> lines)
+    {
+        IEnumerable<TraceReport> others = Snapshot.TreeRoot is { } root ? Snapshot.Children.Prepend(root) : Snapshot.Children;
+        List<ReportFinding> findings = [.. others.Where(o => !ReferenceEquals(o, Snapshot.Report)).SelectMany(o => o.Findings).OrderByDescending(f => f.Severity)];
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        lines.Add(Line.Blank);
+        lines.Add(new Line($"FINDINGS IN {(Snapshot.TreeRoot is null ? "CHILD" : "OTHER")} PROCESSES ({findings.Count})", Role.Title));
+        foreach (ReportFinding f in findings)
+        {
+            string pid = $" [pid {f.ProcessId}] ";
+            lines.Add(new Line(pid + OneLine(f, Math.Max(40, Cols - pid.Length - 1)), f.Severity >= Severity.Error ? Role.Critical : Role.Warning));
+        }
     }
 
     private void AddDetail(List<Line> lines)

@@ -25,6 +25,13 @@ internal sealed class TimelineView
         {
             Reset();
         }
+        else
+        {
+            // Other bounds (another process of a tree shown): a zoomed window stays inside them.
+            Span = Math.Min(Span, FullSpan);
+            IsZoomed = Span < FullSpan;
+            Clamp();
+        }
     }
 
     public void Reset()
