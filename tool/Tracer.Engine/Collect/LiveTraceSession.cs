@@ -178,6 +178,7 @@ public sealed class LiveTraceSession : IDisposable
 
     private void Decode()
     {
+        ThreadNice.Lower(10);
         try
         {
             _decoder = new EventPipeDecoder(_pump!.Reader, Analyzer, static (pid, tid) => ProcFs.ThreadName(pid, tid));
