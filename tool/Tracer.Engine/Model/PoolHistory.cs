@@ -11,6 +11,10 @@ public sealed class PoolHistory
     /// <summary>ThreadPoolWorkerThreadAdjustmentAdjustment's Reason for "injecting because work is starving".</summary>
     public const byte StarvationReason = 6;
 
+    /// <summary>Reason 8 (.NET 6+): injecting because pool threads block in Task.Wait/.Result — on .NET 10 this is how
+    /// sync-over-async starvation shows up, so it is marked like reason 6.</summary>
+    public const byte CooperativeBlockingReason = 8;
+
     private readonly List<PoolSample> _workers = [];
     private readonly List<PoolSample> _queue = [];
     private readonly List<double> _starvation = [];
@@ -18,7 +22,7 @@ public sealed class PoolHistory
 
     public IReadOnlyList<PoolSample> Workers => _workers;
     public IReadOnlyList<PoolSample> QueueLength => _queue;
-    /// <summary>Times of adjustments whose reason was starvation.</summary>
+    /// <summary>Times of adjustments whose reason was starvation or cooperative blocking.</summary>
     public IReadOnlyList<double> StarvationAdjustments => _starvation;
     public bool IsEmpty => _workers.Count == 0 && _queue.Count == 0;
 
@@ -28,7 +32,7 @@ public sealed class PoolHistory
         {
             case TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolAdjustment:
                 _workers.Add(new PoolSample(e.TimeMs, e.Value));
-                if (e.Kind == TraceEventKind.PoolAdjustment && e.Reason == StarvationReason)
+                if (e.Kind == TraceEventKind.PoolAdjustment && e.Reason is StarvationReason or CooperativeBlockingReason)
                 {
                     _starvation.Add(e.TimeMs);
                 }

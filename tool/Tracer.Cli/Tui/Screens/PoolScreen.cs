@@ -44,7 +44,7 @@ internal sealed class PoolScreen(Theme theme) : LinesScreen(theme)
         long maxQueue = pool.QueueLength.Length == 0 ? 0 : pool.QueueLength.Max(s => s.Value);
         lines.Add(new Line($"workers: up to {maxWorkers}, at the end {(pool.Workers.Length == 0 ? "?" : pool.Workers[^1].Value.ToString(CultureInfo.InvariantCulture))}; queue: up to {maxQueue}"));
         lines.Add(new Line(pool.Starvation.Length == 0
-            ? "no thread injection for starvation"
+            ? "no thread injection for starvation or blocked pool threads"
             : string.Create(CultureInfo.InvariantCulture, $"{pool.Starvation.Length} thread injections for starvation, first at {(pool.Starvation[0] - start) / 1000:F2} s"),
             pool.Starvation.Length == 0 ? Role.Normal : Role.Critical));
         foreach (ReportFinding f in Snapshot.Report.Findings.Where(f => f.Kind == FindingKinds.Starvation))
