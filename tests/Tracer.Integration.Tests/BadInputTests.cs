@@ -32,6 +32,17 @@ public sealed class BadInputTests
         AssertOneLineError(r, "DOTNET_EnableDiagnostics=0");
     }
 
+    [AsOtherUserFact]
+    public async Task Process_of_another_user()
+    {
+        using ChildProcess demo = ChildProcess.StartDemo("dining-philosophers", "--fixed", "--wait-for-enter");
+        await demo.WaitForLineAsync("ready", s_timeout);
+        using ChildProcess tool = ChildProcess.Start("runuser",
+            ["-u", "nobody", "--", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", ToolPaths.Dotnet, ToolPaths.TracerDll, "collect", "-p", demo.Id.ToString(), "--no-tui"]);
+        int exit = await tool.WaitForExitAsync(s_timeout);
+        AssertOneLineError(new ToolResult(exit, tool.Stdout, tool.Stderr), "belongs to another user");
+    }
+
     [Fact]
     public async Task Name_that_matches_no_process()
     {

@@ -22,6 +22,27 @@ public static class ProcFs
         }
     }
 
+    /// <summary>The real user id owning <paramref name="pid"/>, from /proc/PID/status, when readable.</summary>
+    public static int? OwnerUid(int pid)
+    {
+        try
+        {
+            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            string[] fields = line?.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries) ?? [];
+            return fields.Length > 1 && int.TryParse(fields[1], out int uid) ? uid : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>This process's effective user id (Unix), or null elsewhere.</summary>
+    public static int? CurrentUid() => OperatingSystem.IsWindows() ? null : (int)GetEffectiveUid();
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "geteuid")]
+    private static extern uint GetEffectiveUid();
+
     public static string? ThreadName(int pid, int tid) => ReadLine($"/proc/{pid}/task/{tid}/comm");
 
     public static int? ParentId(int pid)

@@ -26,6 +26,12 @@ public static class TargetResolver
             throw new TracerUserException($"no process with PID {pid}");
         }
 
+        // A diagnostic port is a socket owned by the target's user: root may open any, others only their own.
+        if (ProcFs.CurrentUid() is int me && me != 0 && ProcFs.OwnerUid(pid) is int owner && owner != me)
+        {
+            throw new TracerUserException($"process {pid} ({ProcFs.Name(pid) ?? "?"}) belongs to another user (uid {owner}); its diagnostic port only opens to that user or root: run as its owner");
+        }
+
         if (DiagnosticsClient.GetPublishedProcesses().Contains(pid))
         {
             return;
