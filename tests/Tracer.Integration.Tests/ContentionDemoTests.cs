@@ -11,10 +11,10 @@ public sealed class ContentionDemoTests
     [Fact]
     public async Task The_global_lock_is_a_convoy_and_tops_the_locks_table_live_and_on_replay()
     {
-        using DemoRun run = await DemoRun.StartAsync("lock-convoy", fixedVariant: false, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync("lock-convoy", fixedVariant: false);
 
         JsonElement convoy = Assert.Single(run.Findings("convoy"));
-        Assert.Contains(DemoRun.Frames(convoy), f => f.EndsWith("LockConvoyDemo.AddEachItemUnderGlobalLock", StringComparison.Ordinal));
+        Assert.Contains(TracedDemo.Frames(convoy), f => f.EndsWith("LockConvoyDemo.AddEachItemUnderGlobalLock", StringComparison.Ordinal));
         JsonElement top = run.Report.RootElement.GetProperty("locks")[0];
         Assert.EndsWith("LockConvoyDemo.AddEachItemUnderGlobalLock", top.GetProperty("name").GetString());
         Assert.Equal(top.GetProperty("id").GetString(), convoy.GetProperty("locks")[0].GetProperty("id").GetString());
@@ -28,7 +28,7 @@ public sealed class ContentionDemoTests
     [Fact]
     public async Task Local_sums_merged_once_are_no_convoy()
     {
-        using DemoRun run = await DemoRun.StartAsync("lock-convoy", fixedVariant: true, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync("lock-convoy", fixedVariant: true);
 
         Assert.Empty(run.Findings("convoy"));
         Assert.Equal(0, run.Result.ExitCode);

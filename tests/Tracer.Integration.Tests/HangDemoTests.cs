@@ -18,19 +18,19 @@ public sealed class HangDemoTests
     [InlineData("exit-hang", "BlockingCollection.Take", "ExitHangDemo.TakeNext")]
     public async Task The_bug_is_a_hang_naming_the_primitive_and_the_demo_method(string demo, string primitive, string method)
     {
-        using DemoRun run = await DemoRun.StartAsync(demo, fixedVariant: false, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync(demo, fixedVariant: false);
 
         JsonElement[] hangs = [.. run.Findings("hang").Where(f => f.GetProperty("summary").GetString()!.Contains(primitive, StringComparison.Ordinal))];
         Assert.True(hangs.Length == 1, $"expected one hang in {primitive}; the report says:\n{run.Result.Stdout}\n{run.Result.Stderr}");
         JsonElement hang = hangs[0];
-        Assert.Contains(DemoRun.Frames(hang), f => f.EndsWith(method, StringComparison.Ordinal));
+        Assert.Contains(TracedDemo.Frames(hang), f => f.EndsWith(method, StringComparison.Ordinal));
         Assert.True(hang.GetProperty("metrics").GetProperty("blockedMs").GetDouble() >= 2000, "blocked at least --hang-after (2 s)");
     }
 
     [Fact]
     public async Task Mutexes_taken_in_opposite_order_are_a_likely_deadlock_without_invented_owners()
     {
-        using DemoRun run = await DemoRun.StartAsync("mutex-abba", fixedVariant: false, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync("mutex-abba", fixedVariant: false);
 
         JsonElement hang = Assert.Single(run.Findings("hang"), f => f.GetProperty("summary").GetString()!.StartsWith("likely deadlock", StringComparison.Ordinal));
         string[] names = [.. hang.GetProperty("threads").EnumerateArray().Select(t => t.GetProperty("name").GetString()!)];
@@ -42,7 +42,7 @@ public sealed class HangDemoTests
     [Fact]
     public async Task A_leaked_lock_names_the_waiters_and_the_thread_that_still_holds_it()
     {
-        using DemoRun run = await DemoRun.StartAsync("lock-leak", fixedVariant: false, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync("lock-leak", fixedVariant: false);
 
         JsonElement hang = Assert.Single(run.Findings("hang"), f => f.GetProperty("locks").GetArrayLength() == 1);
         JsonElement[] threads = [.. hang.GetProperty("threads").EnumerateArray()];
@@ -72,7 +72,7 @@ public sealed class HangDemoTests
     [InlineData("exit-hang")]
     public async Task The_fix_exits_0_without_a_hang(string demo)
     {
-        using DemoRun run = await DemoRun.StartAsync(demo, fixedVariant: true, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync(demo, fixedVariant: true);
 
         Assert.Empty(run.Findings("hang"));
         Assert.Equal(0, run.Report.RootElement.GetProperty("process").GetProperty("exitCode").GetInt32());

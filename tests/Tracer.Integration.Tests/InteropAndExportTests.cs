@@ -41,7 +41,7 @@ public sealed class InteropAndExportTests
     [Fact]
     public async Task Chromium_export_parses_and_has_one_track_per_thread()
     {
-        using DemoRun run = await DemoRun.StartAsync("barrier-missing", fixedVariant: false, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync("barrier-missing", fixedVariant: false);
         string output = run.Directory.File("barrier.json");
 
         ToolResult export = await ChildProcess.RunToolAsync(s_timeout, "export", run.TracePath, "--format", "chromium", "-o", output);

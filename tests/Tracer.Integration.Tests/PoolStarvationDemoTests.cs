@@ -11,10 +11,10 @@ public sealed class PoolStarvationDemoTests
     [Fact]
     public async Task Blocking_on_Result_starves_the_pool_and_the_blocking_stack_is_named()
     {
-        using DemoRun run = await DemoRun.StartAsync("pool-starvation", fixedVariant: false, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync("pool-starvation", fixedVariant: false);
 
         JsonElement starvation = Assert.Single(run.Findings("starvation"));
-        Assert.Contains(DemoRun.Frames(starvation), f => f.EndsWith("PoolStarvationDemo.HandleRequestBlocking", StringComparison.Ordinal));
+        Assert.Contains(TracedDemo.Frames(starvation), f => f.EndsWith("PoolStarvationDemo.HandleRequestBlocking", StringComparison.Ordinal));
         Assert.Contains(starvation.GetProperty("threads").EnumerateArray(), t => t.GetProperty("primitive").GetString() == "Task.Result");
         Assert.True(starvation.GetProperty("metrics").GetProperty("threadsInjected").GetDouble() >= 1);
         JsonElement pool = run.Report.RootElement.GetProperty("threadPool");
@@ -24,7 +24,7 @@ public sealed class PoolStarvationDemoTests
     [Fact]
     public async Task Async_all_the_way_does_not_starve_the_pool()
     {
-        using DemoRun run = await DemoRun.StartAsync("pool-starvation", fixedVariant: true, s_timeout);
+        using TracedDemo run = await TracedDemo.RunAsync("pool-starvation", fixedVariant: true);
 
         Assert.Empty(run.Findings("starvation"));
         Assert.Equal(0, run.Result.ExitCode);

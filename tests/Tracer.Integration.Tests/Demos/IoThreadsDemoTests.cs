@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tracer.Integration.Tests.Infrastructure;
 
 namespace Tracer.Integration.Tests.Demos;
 

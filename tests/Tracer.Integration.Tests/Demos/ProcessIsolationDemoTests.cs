@@ -1,3 +1,4 @@
+using Tracer.Integration.Tests.Infrastructure;
 namespace Tracer.Integration.Tests.Demos;
 
 /// <summary>process-isolation: children change their own copy of a counter (parent sees 0) vs results over pipes and a shared mapped counter.</summary>

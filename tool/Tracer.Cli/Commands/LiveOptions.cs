@@ -26,7 +26,8 @@ internal sealed class LiveOptions
 
     private bool _launches;
 
-    /// <summary>Adds the options; <paramref name="launches"/> adds the ones only launching commands have (--no-children).</summary>
+    /// <summary>Adds the options; <paramref name="launches"/> adds the ones only launching commands have (--no-children)
+    /// instead of the attach-only one (--no-snapshot).</summary>
     public static LiveOptions AddTo(Command command, bool launches = false)
     {
         var options = new LiveOptions { _launches = launches };
@@ -42,7 +43,10 @@ internal sealed class LiveOptions
         command.Options.Add(options._stopOn);
         command.Options.Add(options._failOn);
         command.Options.Add(options._hangAfter);
-        command.Options.Add(options._noSnapshot);
+        if (!launches)
+        {
+            command.Options.Add(options._noSnapshot); // only an attached process can already be hung
+        }
         return options;
     }
 
@@ -56,7 +60,7 @@ internal sealed class LiveOptions
         FailOn = parse.GetValue(_failOn) ?? new HashSet<string>(),
         Analysis = new AnalysisOptions { HangAfter = parse.GetValue(_hangAfter) },
         FollowChildren = !_launches || !parse.GetValue(_noChildren),
-        NoSnapshot = parse.GetValue(_noSnapshot),
+        NoSnapshot = !_launches && parse.GetValue(_noSnapshot),
     };
 
     /// <summary>True when the user gave the option explicitly (so a demo's default does not override it).</summary>

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Tracer.Integration.Tests.Infrastructure;
 
-namespace Tracer.Integration.Tests.Demos;
+namespace Tracer.Integration.Tests.Infrastructure;
 
 /// <summary>One demo traced for real through the tool: `dotnet-tracer demo NAME [--fixed] --no-tui --format json -o TEMP`.</summary>
 internal sealed class TracedDemo : IDisposable
@@ -19,6 +18,9 @@ internal sealed class TracedDemo : IDisposable
         Result = result;
         Report = report;
     }
+
+    /// <summary>The run's temporary directory (removed on dispose), for files a test writes next to the trace.</summary>
+    public TempDirectory Directory => _dir;
 
     /// <summary>The .nettrace the live run wrote (removed on dispose).</summary>
     public string TracePath { get; }
