@@ -19,7 +19,7 @@ internal static class LiveRunner
 
         using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr); // nothing may write over the UI
         using var session = new LiveTraceSession(new DiagnosticsClientEndpoint(pid), options);
-        Describe(session, processName, ProcFs.ParentId(pid), tui ? null : stderr);
+        NameProcess(session, processName, ProcFs.ParentId(pid), tui ? null : stderr);
         await session.StartAsync(ct).ConfigureAwait(false);
         Announce(processName, pid, options.OutputPath, tui, stderr);
 
@@ -49,7 +49,7 @@ internal static class LiveRunner
         using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr);
         using var tree = new ProcessTreeTrace(launched, options, settings.FollowChildren);
         TextWriter notices = tui ? TextWriter.Null : stderr;
-        Describe(tree.Root, processName, Environment.ProcessId, tui ? null : stderr);
+        NameProcess(tree.Root, processName, Environment.ProcessId, tui ? null : stderr);
         tree.ChildTraced += (child, held) =>
         {
             child.Analyzer.Findings.Found += f => notices.WriteLine($"{Environment.NewLine}dotnet-tracer: {f.Kind} found in pid {child.ProcessId} at {f.TimeMs / 1000:F2} s: {Plain(f)}");
@@ -99,7 +99,7 @@ internal static class LiveRunner
         Analysis = settings.Analysis,
     };
 
-    private static void Describe(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)
+    private static void NameProcess(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)
     {
         var process = session.Analyzer.Model.Process(session.ProcessId);
         process.Name = processName;

@@ -89,7 +89,7 @@ public sealed class ProcessTreeTrace : IDisposable
         TraceMetadata manifest = TraceMetadata.From(Root.Analyzer.Model) with
         {
             Children = [.. sessions.Where(s => s != Root).Select(s => new TraceMetadata.ChildTrace(
-                s.ProcessId, ProcFs.ParentId(s.ProcessId) ?? s.Analyzer.Model.Process(s.ProcessId).ParentProcessId,
+                s.ProcessId, s.Analyzer.Model.Process(s.ProcessId).ParentProcessId, // read from /proc while the child surely lived
                 Path.GetFileName(s.OutputPath)))],
         };
         manifest.Save(Root.OutputPath);

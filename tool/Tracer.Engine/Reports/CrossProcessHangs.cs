@@ -32,14 +32,13 @@ public static class CrossProcessHangs
 
             // Processes connected through shared names (transitively) form one group.
             var members = new List<int> { first.Key };
-            var shared = new SortedSet<string>(namedObjects[first.Key], StringComparer.Ordinal);
             bool added = true;
             while (added)
             {
                 added = false;
                 foreach (var other in handleHangs.Where(g => !members.Contains(g.Key)))
                 {
-                    if (namedObjects[other.Key].Overlaps(namedObjects[members[0]]) || members.Any(m => namedObjects[other.Key].Overlaps(namedObjects[m])))
+                    if (members.Any(m => namedObjects[other.Key].Overlaps(namedObjects[m])))
                     {
                         members.Add(other.Key);
                         added = true;

@@ -42,7 +42,7 @@ public sealed record TraceReport
             LostEvents = parts.Sum(p => p.Model.LostEvents),
             Bytes = parts.Sum(p => p.Model.TraceBytes),
             Truncated = parts.Any(p => p.Model.Truncated),
-            Notes = [.. parts.SelectMany((p, i) => p.Model.Notes.Select(n => many && i > 0 ? $"pid {MainPid(p.Model)}: {n}" : n))],
+            Notes = [.. builders.SelectMany((b, i) => b.Part.Model.Notes.Select(n => many && i > 0 ? $"pid {b.Builder.MainProcessId}: {n}" : n))],
             Processes = [.. parts.SelectMany(p => p.Model.Processes.Values).GroupBy(p => p.ProcessId).Select(g => g.First())
                 .Select(p => new ReportProcess(p.ProcessId, TextSanitizer.Clean(p.Name), TextSanitizer.Clean(p.CommandLine), p.ParentProcessId, p.ExitCode)
                 { NamedObjects = [.. p.NamedObjects.Select(TextSanitizer.Clean)] })],
@@ -56,7 +56,6 @@ public sealed record TraceReport
         };
     }
 
-    private static int MainPid(TraceModel model) => model.Processes.Keys.DefaultIfEmpty(0).First();
 }
 
 /// <summary>One process's model and findings, as input to a report.</summary>
