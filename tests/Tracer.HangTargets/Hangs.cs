@@ -62,6 +62,40 @@ internal static class Hangs
         return Run(phases);
     }
 
+    /// <summary>
+    /// Eight threads hammer one lock for <paramref name="seconds"/> (many contention events, so the runtime writes
+    /// sequence points often), then two threads deadlock as in <see cref="LockDeadlock"/>.
+    /// </summary>
+    public static int BusyThenDeadlock(double seconds)
+    {
+        var gate = new object();
+        long counter = 0;
+        var busyUntil = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        Thread[] busy = [.. Enumerable.Range(0, 8).Select(i => new Thread(() =>
+        {
+            while (DateTime.UtcNow < busyUntil)
+            {
+                lock (gate)
+                {
+                    counter++;
+                    Thread.Yield(); // the others block behind it
+                }
+            }
+        }) { Name = $"busy-{i}" })];
+        foreach (Thread t in busy)
+        {
+            t.Start();
+        }
+
+        foreach (Thread t in busy)
+        {
+            t.Join();
+        }
+
+        Console.WriteLine($"busy phase done: {counter} lock entries");
+        return LockDeadlock();
+    }
+
     private static void TakeBoth(Lock mine, Lock theirs, CountdownEvent bothHoldOne)
     {
         lock (mine)

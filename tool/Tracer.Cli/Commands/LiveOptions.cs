@@ -19,6 +19,22 @@ internal sealed class LiveOptions
         Description = "collect: do not take a snapshot when the process shows no lock activity after attach (see the snapshot command).",
     };
 
+    private readonly Option<TimeSpan?> _flightRecorder = new("--flight-recorder")
+    {
+        Description = "Always-on mode: keep only the last DURATION of the trace in memory (e.g. 30s; at most 256 MiB) instead of "
+            + "writing it as it comes, and write that window to the output when tracing stops: on a --stop-on finding "
+            + "(default without --stop-on: " + string.Join(", ", FlightRecorderTriggers) + "), Ctrl+C, --duration or the target's exit. "
+            + "The live analysis still sees every event.",
+        CustomParser = CommonOptions.ParseDuration,
+    };
+
+    /// <summary>
+    /// What ends a --flight-recorder session when --stop-on is not given: findings a healthy program does not produce.
+    /// Not hang (a main thread parked in Join or a host's wait-for-shutdown is one) nor the advisory kinds.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FlightRecorderTriggers =
+        [FindingKinds.Deadlock, FindingKinds.Starvation, FindingKinds.Race];
+
     private readonly Option<bool> _noChildren = new("--no-children")
     {
         Description = "Do not trace .NET child processes (they are resumed untraced). By default every .NET descendant is traced from its first instruction into FILE.PID.nettrace.",
@@ -43,6 +59,7 @@ internal sealed class LiveOptions
         command.Options.Add(options._stopOn);
         command.Options.Add(options._failOn);
         command.Options.Add(options._hangAfter);
+        command.Options.Add(options._flightRecorder);
         if (!launches)
         {
             command.Options.Add(options._noSnapshot); // only an attached process can already be hung
@@ -56,7 +73,10 @@ internal sealed class LiveOptions
         Duration = parse.GetValue(_duration),
         NoTui = parse.GetValue(_noTui),
         Format = parse.GetValue(_format),
-        StopOn = parse.GetValue(_stopOn) ?? new HashSet<string>(),
+        FlightRecorder = parse.GetValue(_flightRecorder),
+        StopOn = HasStopOn(parse) || parse.GetValue(_flightRecorder) is null
+            ? parse.GetValue(_stopOn) ?? new HashSet<string>()
+            : new HashSet<string>(FlightRecorderTriggers),
         FailOn = parse.GetValue(_failOn) ?? new HashSet<string>(),
         Analysis = new AnalysisOptions { HangAfter = parse.GetValue(_hangAfter) },
         FollowChildren = !_launches || !parse.GetValue(_noChildren),

@@ -21,7 +21,7 @@ internal static class LiveRunner
         using var session = new LiveTraceSession(new DiagnosticsClientEndpoint(pid), options);
         NameProcess(session, processName, ProcFs.ParentId(pid), tui ? null : stderr);
         await session.StartAsync(ct).ConfigureAwait(false);
-        Announce(processName, pid, options.OutputPath, tui, stderr);
+        Announce(processName, pid, options, tui, stderr);
 
         // A process that is already hung sends no events: the probe takes a snapshot when nothing moves.
         using HungProcessProbe? probe = HungProcessProbe.Start(pid, session, settings, tui ? TextWriter.Null : stderr);
@@ -57,7 +57,7 @@ internal static class LiveRunner
         };
         tree.Notice += line => notices.WriteLine($"dotnet-tracer: {line}");
         await tree.StartAsync(ct).ConfigureAwait(false);
-        Announce(processName, pid, options.OutputPath, tui, stderr);
+        Announce(processName, pid, options, tui, stderr);
 
         StopReason reason = await DriveAsync(tree.Root, stop => tree.RunAsync(stop, signals.Force), signals, tui, processName,
             options.OutputPath, programOutput, stderr, CancellationToken.None).ConfigureAwait(false);
@@ -97,6 +97,7 @@ internal static class LiveRunner
         StopOn = settings.StopOn,
         StopOnGrace = settings.StopOnGrace,
         Analysis = settings.Analysis,
+        FlightRecorder = settings.FlightRecorder is TimeSpan window ? new FlightRecorderOptions { Window = window } : null,
     };
 
     private static void NameProcess(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)
@@ -110,8 +111,14 @@ internal static class LiveRunner
         }
     }
 
-    private static void Announce(string processName, int pid, string output, bool tui, TextWriter stderr) =>
-        stderr.WriteLine($"dotnet-tracer: tracing {processName} (pid {pid}) into {output}; {(tui ? "q in the UI" : "Ctrl+C")} stops");
+    private static void Announce(string processName, int pid, LiveTraceOptions options, bool tui, TextWriter stderr) =>
+        stderr.WriteLine(options.FlightRecorder is { } flight
+            ? $"dotnet-tracer: tracing {processName} (pid {pid}) as a flight recorder: the last {flight.Window.TotalSeconds:0.###} s stay in memory "
+              + $"and go to {options.OutputPath} when tracing stops ({Triggers(options)}{(tui ? "q in the UI" : "Ctrl+C")})"
+            : $"dotnet-tracer: tracing {processName} (pid {pid}) into {options.OutputPath}; {(tui ? "q in the UI" : "Ctrl+C")} stops");
+
+    private static string Triggers(LiveTraceOptions options) =>
+        options.StopOn.Count == 0 ? string.Empty : $"a {string.Join("/", options.StopOn.Order(StringComparer.Ordinal))} finding, ";
 
     /// <summary>Runs tracing to its end under the UI (which blocks until the user quits) or with the progress line.</summary>
     private static async Task<StopReason> DriveAsync(LiveTraceSession shown, Func<CancellationToken, Task<StopReason>> run, InterruptSignals signals,

@@ -15,6 +15,8 @@ public sealed record LiveTraceOptions
     public AnalysisOptions Analysis { get; init; } = new();
     /// <summary>EventPipe's in-process buffer; events are dropped (and counted) when it fills.</summary>
     public int BufferMegabytes { get; init; } = 256;
+    /// <summary>Keep only the recent trace in memory and write it when tracing ends (null: stream everything to the file).</summary>
+    public FlightRecorderOptions? FlightRecorder { get; init; }
     /// <summary>How long a call to the target may take before the tool gives up on it.</summary>
     public TimeSpan IpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

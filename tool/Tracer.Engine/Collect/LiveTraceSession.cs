@@ -21,6 +21,8 @@ public sealed class LiveTraceSession : IDisposable
     private FileStream? _file;
     private StreamPump? _pump;
     private EventPipeDecoder? _decoder;
+    private FlightRecorderWindow? _window;
+    private long? _savedBytes;
 
     public LiveTraceSession(IEventPipeEndpoint endpoint, LiveTraceOptions options)
     {
@@ -34,7 +36,8 @@ public sealed class LiveTraceSession : IDisposable
     public int ProcessId { get; }
     public TraceAnalyzer Analyzer { get; }
     public TimeSpan Elapsed => _clock.Elapsed;
-    public long BytesWritten => _pump?.BytesWritten ?? 0;
+    /// <summary>Bytes in the file; with the flight recorder, the bytes held in memory until it is saved.</summary>
+    public long BytesWritten => _savedBytes ?? _window?.RetainedBytes ?? _pump?.BytesWritten ?? 0;
     /// <summary>Read from other threads for progress only (a torn read is harmless).</summary>
     public long Events => Analyzer.Model.TotalEvents;
     public string OutputPath => _options.OutputPath;
@@ -78,7 +81,8 @@ public sealed class LiveTraceSession : IDisposable
         }
 
         _clock.Start();
-        _pump = new StreamPump(_session.Stream, _file);
+        _window = _options.FlightRecorder is { } flight ? new FlightRecorderWindow(flight) : null;
+        _pump = new StreamPump(_session.Stream, _file, _window);
         _pump.Start();
         var thread = new Thread(Decode) { IsBackground = true, Name = "tracer-decoder" };
         thread.Start();
@@ -110,9 +114,14 @@ public sealed class LiveTraceSession : IDisposable
             return;
         }
 
+        if (_window is not null)
+        {
+            SaveWindow(_file);
+        }
+
         _file.Dispose();
         _file = null;
-        if (Analyzer.Model.Truncated && _decoderDone.Task.IsCompleted)
+        if (_window is null && Analyzer.Model.Truncated && _decoderDone.Task.IsCompleted)
         {
             try
             {
@@ -147,6 +156,7 @@ public sealed class LiveTraceSession : IDisposable
             return true;
         }
 
+        _window?.Freeze(); // from here on keep everything: the rundown names the methods
         bool stopAccepted = false;
         try
         {
@@ -174,6 +184,21 @@ public sealed class LiveTraceSession : IDisposable
         _session.Dispose(); // closes the stream so a blocked read returns
         await Task.WhenAny(_decoderDone.Task, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>Writes the flight recorder's window into the (already created, owner-only) output file.</summary>
+    private void SaveWindow(FileStream file)
+    {
+        try
+        {
+            FlightRecorderStats stats = _window!.WriteTo(file);
+            _savedBytes = stats.SavedBytes;
+            Analyzer.Model.AddNote(FlightRecorderNotes.Describe(stats, _options.FlightRecorder!, _options.OutputPath));
+        }
+        catch (IOException ex)
+        {
+            Analyzer.Model.AddNote($"flight recorder: the window could not be written to {_options.OutputPath}: {ex.Message}");
+        }
     }
 
     private void Decode()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Tracer.Engine.Collect;
 
@@ -6,21 +7,27 @@ namespace Tracer.Engine.Collect;
 /// Copies a live session's stream to the trace file on its own thread (flushed per chunk, so the file holds
 /// everything received even if decoding lags or the tool is interrupted) and hands the same bytes to the decoder
 /// through a bounded queue. The decoder's side calls <see cref="Starved"/> just before it would block: that is
-/// when it has seen everything that arrived.
+/// when it has seen everything that arrived. With a flight-recorder window the bytes go to the window instead of the
+/// file (it is written when tracing ends); the window measures its span back from the arrival time of the chunk the
+/// decoder is reading, so events the analysis has not reached yet are never dropped.
 /// </summary>
 internal sealed class StreamPump : IDisposable
 {
     private const int ChunkSize = 64 * 1024;
     private readonly Stream _source;
     private readonly Stream _file;
-    private readonly BlockingCollection<byte[]> _chunks = new(boundedCapacity: 1024); // at most 64 MiB in flight
+    private readonly BlockingCollection<Chunk> _chunks = new(boundedCapacity: 1024); // at most 64 MiB in flight
     private readonly Thread _thread;
+    private readonly FlightRecorderWindow? _window;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _written;
+    private long _decoderReachedTicks; // arrival time (in _clock ticks) of the chunk the decoder is reading
 
-    public StreamPump(Stream source, Stream file)
+    public StreamPump(Stream source, Stream file, FlightRecorderWindow? window = null)
     {
         _source = source;
         _file = file;
+        _window = window;
         Reader = new PumpedStream(this);
         _thread = new Thread(Pump) { IsBackground = true, Name = "tracer-pump" };
     }
@@ -52,10 +59,19 @@ internal sealed class StreamPump : IDisposable
                     break;
                 }
 
-                _file.Write(buffer, 0, read);
-                _file.Flush();
+                TimeSpan arrival = _clock.Elapsed;
+                if (_window is null)
+                {
+                    _file.Write(buffer, 0, read);
+                    _file.Flush();
+                }
+                else
+                {
+                    _window.Append(buffer.AsSpan(0, read), arrival, TimeSpan.FromTicks(Interlocked.Read(ref _decoderReachedTicks)));
+                }
+
                 Interlocked.Add(ref _written, read);
-                _chunks.Add(buffer.AsSpan(0, read).ToArray());
+                _chunks.Add(new Chunk(buffer.AsSpan(0, read).ToArray(), arrival.Ticks));
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
@@ -67,6 +83,8 @@ internal sealed class StreamPump : IDisposable
             _chunks.CompleteAdding();
         }
     }
+
+    private readonly record struct Chunk(byte[] Bytes, long ArrivalTicks);
 
     private sealed class PumpedStream(StreamPump pump) : Stream
     {
@@ -90,7 +108,7 @@ internal sealed class StreamPump : IDisposable
 
         private bool NextChunk()
         {
-            if (!pump._chunks.TryTake(out byte[]? chunk))
+            if (!pump._chunks.TryTake(out Chunk chunk))
             {
                 if (pump._chunks.IsCompleted)
                 {
@@ -108,8 +126,9 @@ internal sealed class StreamPump : IDisposable
                 }
             }
 
-            _current = chunk;
+            _current = chunk.Bytes;
             _offset = 0;
+            Interlocked.Exchange(ref pump._decoderReachedTicks, chunk.ArrivalTicks);
             return true;
         }
 
