@@ -170,6 +170,11 @@ internal sealed class FlightRecorderWindow
 
     private void Drop(Interval interval, bool forCap)
     {
+        if (interval.Blocks.Count == 0)
+        {
+            return; // the stream began with a sequence point: nothing came before it
+        }
+
         _retained -= interval.Bytes;
         foreach (NettraceBlock block in interval.Blocks.Where(b => b.Kind == NettraceBlockKind.Metadata))
         {
