@@ -51,6 +51,29 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Bad_flight_recorder_window_is_one_line_and_exit_2()
+    {
+        var stderr = new StringWriter();
+        int exit = await CommandLineBuilder.InvokeAsync(CommandLineBuilder.Create(), ["collect", "-p", "1", "--flight-recorder", "0s"], new StringWriter(), stderr);
+        Assert.Equal(ExitCodes.UsageError, exit);
+        Assert.Contains("'0s' is not a duration", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--flight-recorder", "30s" }, 30.0, "deadlock,race,starvation")]
+    [InlineData(new[] { "--flight-recorder", "30s", "--stop-on", "hang" }, 30.0, "hang")]
+    [InlineData(new string[0], null, "")]
+    public void Flight_recorder_stops_on_the_serious_findings_unless_told_otherwise(string[] args, double? windowSeconds, string stopOn)
+    {
+        var command = new Command("collect");
+        LiveOptions options = LiveOptions.AddTo(command);
+        Tracing.LiveSettings settings = options.Read(command.Parse(args));
+        Assert.Equal(windowSeconds, settings.FlightRecorder?.TotalSeconds);
+        Assert.Equal(stopOn, string.Join(",", settings.StopOn.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
     public async Task Demo_list_names_the_dining_philosophers()
     {
         var stdout = new StringWriter();
