@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Long live session at a high event rate: the convoy workload with 16 threads traced by `run --no-tui` for
 # MINUTES (default 10). Samples the tracer's resident memory every 10 s and prints a table, then the events/s.
-# Usage: tests/benchmarks/load-test.sh [MINUTES]
+# Usage: tests/benchmarks/load-test.sh [MINUTES [TRACER OPTIONS...]]
+#   e.g. tests/benchmarks/load-test.sh 3 --flight-recorder 10s --stop-on deadlock   (memory with the flight recorder)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 minutes=${1:-10}
+shift || true
 seconds=$((minutes * 60))
 dotnet build -c Release tests/benchmarks/Tracer.PerfHarness -v q -nologo >/dev/null
 bin=tests/benchmarks/Tracer.PerfHarness/bin/Release/net10.0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-dotnet "$bin/dotnet-tracer.dll" run --no-tui --format json -o "$work/load.nettrace" --duration "${seconds}s" -- \
+dotnet "$bin/dotnet-tracer.dll" run --no-tui --format json -o "$work/load.nettrace" --duration "${seconds}s" "$@" -- \
   "$bin/Tracer.PerfHarness.dll" convoy-target 16 "$((seconds + 30))" >"$work/report.json" 2>"$work/stderr.log" &
 tracer=$!
 echo "elapsed_s  tracer_rss_mib  trace_mib"
@@ -25,4 +27,6 @@ done
 wait "$tracer" || true
 peak=$(grep -o '"events": [0-9]*' "$work/report.json" | head -1 | grep -o '[0-9]*')
 echo "events: ${peak:-?} in ${seconds} s ($(( ${peak:-0} / seconds )) events/s); lost: $(grep -o '"lostEvents": [0-9]*' "$work/report.json" | head -1 | grep -o '[0-9]*')"
+echo "trace file: $(du -m "$work/load.nettrace" | cut -f1) MiB"
+grep -o 'flight recorder: [^"]*' "$work/report.json" || true
 tail -3 "$work/stderr.log"

@@ -151,7 +151,7 @@ internal static class LiveRunner
             IsLive = true,
             Title = $"{TextSanitizer.Clean(processName)} (pid {session.ProcessId}) → {output}",
             IsFinished = () => running.IsCompleted,
-            Progress = () => $"{session.Elapsed:mm\\:ss} · {session.BytesWritten / 1024.0:N0} KiB written",
+            Progress = () => $"{session.Elapsed:mm\\:ss} · {session.BytesWritten / 1024.0:N0} KiB {(session.IsFlightRecorder ? "in memory" : "written")}",
             RequestStop = stop.Cancel,
             // EventPipe timestamps count from the session's start, as does the session's clock.
             NowMs = () => session.Elapsed.TotalMilliseconds,

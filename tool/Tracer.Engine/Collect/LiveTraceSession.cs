@@ -41,6 +41,8 @@ public sealed class LiveTraceSession : IDisposable
     /// <summary>Read from other threads for progress only (a torn read is harmless).</summary>
     public long Events => Analyzer.Model.TotalEvents;
     public string OutputPath => _options.OutputPath;
+    /// <summary>--flight-recorder: the trace is held in memory and written when tracing stops.</summary>
+    public bool IsFlightRecorder => _options.FlightRecorder is not null;
     /// <summary>Completes when the decoder has read the whole stream.</summary>
     public Task Completion => _decoderDone.Task;
     /// <summary>Completes when a finding named by <see cref="LiveTraceOptions.StopOn"/> appeared.</summary>
