@@ -16,7 +16,7 @@ internal static class FlightRecorderNotes
             ? $"flight recorder: the whole trace fit in the {window} window; saved {Mib(stats.SavedBytes)} to {path}"
             : $"flight recorder: saved the last {window} (from {stats.KeptFromMs / 1000 ?? 0:F2} s; cut at the runtime's sequence points, "
               + $"so a little more) and the stop's rundown, {Mib(stats.SavedBytes)} of {Mib(stats.ReceivedBytes)} received, to {path}; "
-              + "the findings above cover the whole session");
+              + "the live findings cover the whole session");
         if (stats.IntervalsDroppedForCap > 0)
         {
             parts.Add($"{stats.IntervalsDroppedForCap} interval(s) inside the window were dropped to stay under {Mib(options.MaxBytes)}");
