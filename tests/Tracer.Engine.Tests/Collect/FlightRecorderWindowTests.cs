@@ -151,6 +151,25 @@ public class FlightRecorderWindowTests
         Assert.Equal(0, saved.Length);
     }
 
+    [Fact]
+    public void Broken_framing_keeps_the_whole_blocks_before_it_and_says_so()
+    {
+        var trace = new SyntheticNettrace();
+        trace.Block("EventBlock", 0x31).SequencePoint(1000).Block("EventBlock", 0x32);
+        byte[] good = trace.ToArray();
+        var window = new FlightRecorderWindow(new FlightRecorderOptions { Window = s_second });
+        window.Append(good, TimeSpan.Zero, TimeSpan.Zero);
+        window.Append(new byte[] { 5, 5, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0x7f, 0x7f, 0x7f, 0x7f, 9, 9 }, TimeSpan.Zero, TimeSpan.Zero);
+        window.Append(good.AsSpan(100), TimeSpan.Zero, TimeSpan.Zero); // nothing after the break is taken
+
+        using var saved = new MemoryStream();
+        FlightRecorderStats stats = window.WriteTo(saved);
+
+        Assert.Contains("framing is broken", stats.Problem, StringComparison.Ordinal);
+        Assert.Equal(good.Length + 1, saved.Length); // the good blocks and an end marker
+        Assert.Equal(good, saved.ToArray()[..good.Length]);
+    }
+
     /// <summary>Saves the window, checks the output is a clean V5 trace, and names its blocks (M/S/E + marker byte, SP + ms).</summary>
     private static (List<string> Blocks, FlightRecorderStats Stats) Save(FlightRecorderWindow window)
     {
