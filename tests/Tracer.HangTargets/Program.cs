@@ -1,17 +1,19 @@
 using Tracer.HangTargets;
 
-// Usage: Tracer.HangTargets MODE. Each mode prints "blocking: ..." once per thread just before it blocks for good.
+// Usage: Tracer.HangTargets MODE. Each hang mode prints "blocking: ..." once per thread just before it blocks for good;
+// convoy [THREADS] is a high event rate until a line on stdin.
 return args.FirstOrDefault() switch
 {
     "lock-deadlock" => Hangs.LockDeadlock(),
     "lock-leak" => Hangs.LockLeak(),
     "semaphore" => Hangs.Semaphore(),
     "barrier" => Hangs.Barrier(),
+    "convoy" => Convoy.Run(args.Length > 1 && int.TryParse(args[1], out int threads) && threads > 0 ? threads : 16),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier");
+    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|convoy [THREADS]");
     return 2;
 }

@@ -97,6 +97,7 @@ internal static class LiveRunner
         StopOn = settings.StopOn,
         StopOnGrace = settings.StopOnGrace,
         Analysis = settings.Analysis,
+        BufferMegabytes = settings.BufferMegabytes,
     };
 
     private static void NameProcess(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)

@@ -18,4 +18,6 @@ internal sealed record LiveSettings
     /// <summary>collect: no automatic snapshot when the attached process shows no lock activity.</summary>
     public bool NoSnapshot { get; init; }
     public AnalysisOptions Analysis { get; init; } = new();
+    /// <summary>EventPipe's in-process buffer in MiB (--buffer-size): when the tracer falls behind by more, events are dropped and counted.</summary>
+    public int BufferMegabytes { get; init; } = CommonOptions.DefaultBufferMegabytes;
 }
