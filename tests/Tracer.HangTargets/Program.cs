@@ -1,19 +1,21 @@
 using Tracer.HangTargets;
 
 // Usage: Tracer.HangTargets MODE. Each hang mode prints "blocking: ..." once per thread just before it blocks for good;
-// convoy [THREADS] is a high event rate until a line on stdin.
+// convoy [THREADS] is a high event rate until a line on stdin; exit and crash end after a burst of contention.
 return args.FirstOrDefault() switch
 {
     "lock-deadlock" => Hangs.LockDeadlock(),
     "lock-leak" => Hangs.LockLeak(),
     "semaphore" => Hangs.Semaphore(),
     "barrier" => Hangs.Barrier(),
+    "exit" => Convoy.Burst(crash: false),
+    "crash" => Convoy.Burst(crash: true),
     "convoy" => Convoy.Run(args.Length > 1 && int.TryParse(args[1], out int threads) && threads > 0 ? threads : 16),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|convoy [THREADS]");
+    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|convoy [THREADS]|exit|crash");
     return 2;
 }
