@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Long live session at a high event rate: the convoy workload with 16 threads traced by `run --no-tui` for
 # MINUTES (default 10). Samples the tracer's resident memory every 10 s and prints a table, then the events/s.
-# Usage: tests/benchmarks/load-test.sh [MINUTES]
+# With --tui: the same load under the live terminal UI (tmux), timing a key every 2 s (tests/benchmarks/live-ui.py).
+# Usage: tests/benchmarks/load-test.sh [MINUTES] [--tui]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 minutes=${1:-10}
 seconds=$((minutes * 60))
 dotnet build -c Release tests/benchmarks/Tracer.PerfHarness -v q -nologo >/dev/null
 bin=tests/benchmarks/Tracer.PerfHarness/bin/Release/net10.0
+if [[ "${2:-}" == "--tui" ]]; then
+  exec python3 tests/benchmarks/live-ui.py "$bin/dotnet-tracer.dll" "$bin/Tracer.PerfHarness.dll" "$minutes" 16
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
