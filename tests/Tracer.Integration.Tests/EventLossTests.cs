@@ -24,6 +24,7 @@ public sealed class EventLossTests
         long lost = await TraceWithStalledTracerAsync(trace);
 
         Assert.True(lost > 0, "a 1 MiB buffer and a 2 s stall at a convoy's rate drop events");
+        Assert.Equal(NettraceSequenceGaps.Count(trace), lost); // TraceEvent's count = the sequence gaps in the file, counted here
 
         ToolResult json = await ChildProcess.RunToolAsync(s_timeout, "report", trace, "--format", "json");
         Assert.True(json.ExitCode == 0, json.Stderr);
