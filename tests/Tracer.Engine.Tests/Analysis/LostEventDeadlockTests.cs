@@ -4,8 +4,8 @@ using Tracer.Engine.Events;
 namespace Tracer.Engine.Tests.Analysis;
 
 /// <summary>
-/// EventPipe dropped a ContentionStop (buffer full): the thread got its lock but seems to wait for ever. A cycle
-/// through that phantom wait is not a deadlock, and the thread's own later events prove it.
+/// EventPipe dropped a ContentionStop or WaitStop (buffer full): the thread went on but seems to wait for ever. A cycle
+/// or hang built on that phantom wait is not one, and the thread's own later events prove it.
 /// </summary>
 public sealed class LostEventDeadlockTests
 {
@@ -45,6 +45,34 @@ public sealed class LostEventDeadlockTests
         analyzer.Complete();
 
         Assert.True(analyzer.Findings.Snapshot().All(f => f.Kind != FindingKinds.Deadlock), $"T1 {activity}: it was not blocked");
+    }
+
+    [Theory]
+    [InlineData(TraceEventKind.Probe)]
+    [InlineData(TraceEventKind.PoolEnqueue)]
+    [InlineData(TraceEventKind.TaskEvent)]
+    public void A_wait_whose_stop_was_lost_is_no_hang_once_its_thread_does_its_own_work(TraceEventKind work)
+    {
+        var analyzer = new TraceAnalyzer();
+        analyzer.OnEvent(TraceRecord.WaitStart(100, T1, WaitSource.Unknown, 0xa1));
+        // lost: TraceRecord.WaitStop(150, T1)
+        analyzer.OnEvent(TraceRecord.Thread(work, 200, T1));
+        analyzer.OnEvent(TraceRecord.Thread(TraceEventKind.CounterSample, 5000, 900)); // time passes the threshold
+        analyzer.Complete();
+
+        Assert.DoesNotContain(analyzer.Findings.Snapshot(), f => f.Kind == FindingKinds.Hang);
+    }
+
+    [Fact]
+    public void A_wait_that_never_ends_and_a_silent_thread_stay_a_hang()
+    {
+        var analyzer = new TraceAnalyzer();
+        analyzer.OnEvent(TraceRecord.WaitStart(100, T1, WaitSource.Unknown, 0xa1));
+        analyzer.OnEvent(TraceRecord.Thread(TraceEventKind.Probe, 200, T2)); // another thread's work says nothing about T1
+        analyzer.OnEvent(TraceRecord.Thread(TraceEventKind.CounterSample, 5000, 900));
+        analyzer.Complete();
+
+        Assert.Contains(analyzer.Findings.Snapshot(), f => f.Kind == FindingKinds.Hang);
     }
 
     [Fact]
