@@ -50,6 +50,20 @@ public sealed class CommandLineTests
         Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData("collect", "0")]
+    [InlineData("run", "-3")]
+    public async Task A_buffer_size_under_1_MiB_is_one_line_and_exit_2(string command, string size)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string[] target = command == "collect" ? ["-p", "1"] : ["--", "true"];
+        int exit = await CommandLineBuilder.InvokeAsync(CommandLineBuilder.Create(), [command, "--buffer-size", size, .. target], stdout, stderr);
+        Assert.Equal(ExitCodes.UsageError, exit);
+        Assert.Contains("--buffer-size must be at least 1", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public async Task Bad_flight_recorder_window_is_one_line_and_exit_2()
     {

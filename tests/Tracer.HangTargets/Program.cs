@@ -1,7 +1,8 @@
 using Tracer.HangTargets;
 
-// Usage: Tracer.HangTargets MODE. Each mode prints "blocking: ..." once per thread just before it blocks for good.
-// busy-then-deadlock SECONDS: contended lock work for SECONDS, then lock-deadlock (for the flight recorder).
+// Usage: Tracer.HangTargets MODE. Each hang mode prints "blocking: ..." once per thread just before it blocks for good;
+// busy-then-deadlock SECONDS: contended lock work for SECONDS, then lock-deadlock (for the flight recorder);
+// convoy [THREADS] is a high event rate until a line on stdin; exit and crash end after a burst of contention.
 return args.FirstOrDefault() switch
 {
     "lock-deadlock" => Hangs.LockDeadlock(),
@@ -9,11 +10,14 @@ return args.FirstOrDefault() switch
     "semaphore" => Hangs.Semaphore(),
     "barrier" => Hangs.Barrier(),
     "busy-then-deadlock" => Hangs.BusyThenDeadlock(double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
+    "exit" => Convoy.Burst(crash: false),
+    "crash" => Convoy.Burst(crash: true),
+    "convoy" => Convoy.Run(args.Length > 1 && int.TryParse(args[1], out int threads) && threads > 0 ? threads : 16),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|busy-then-deadlock SECONDS");
+    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|busy-then-deadlock SECONDS|convoy [THREADS]|exit|crash");
     return 2;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Long live session at a high event rate: the convoy workload with 16 threads traced by `run --no-tui` for
 # MINUTES (default 10). Samples the tracer's resident memory every 10 s and prints a table, then the events/s.
-# Usage: tests/benchmarks/load-test.sh [MINUTES [TRACER OPTIONS...]]
+# Usage: tests/benchmarks/load-test.sh [MINUTES [--tui | TRACER OPTIONS...]]
 #   e.g. tests/benchmarks/load-test.sh 3 --flight-recorder 10s --stop-on deadlock   (memory with the flight recorder)
+#   --tui: the same load under the live terminal UI (tmux), timing a key every 2 s (tests/benchmarks/live-ui.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 minutes=${1:-10}
@@ -10,6 +11,9 @@ shift || true
 seconds=$((minutes * 60))
 dotnet build -c Release tests/benchmarks/Tracer.PerfHarness -v q -nologo >/dev/null
 bin=tests/benchmarks/Tracer.PerfHarness/bin/Release/net10.0
+if [[ "${1:-}" == "--tui" ]]; then
+  exec python3 tests/benchmarks/live-ui.py "$bin/dotnet-tracer.dll" "$bin/Tracer.PerfHarness.dll" "$minutes" 16
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

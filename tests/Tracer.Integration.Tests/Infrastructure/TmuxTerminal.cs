@@ -108,3 +108,15 @@ public sealed class TmuxFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs tmux (see <see cref="TmuxFactAttribute"/>).</summary>
+public sealed class TmuxTheoryAttribute : TheoryAttribute
+{
+    public TmuxTheoryAttribute()
+    {
+        if (TmuxTerminal.Executable is null)
+        {
+            Skip = "tmux is not installed: the end-to-end terminal UI test needs it for a pseudo-terminal (CI installs tmux)";
+        }
+    }
+}

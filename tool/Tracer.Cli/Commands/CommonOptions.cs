@@ -27,6 +27,27 @@ internal static class CommonOptions
         CustomParser = r => ParseDuration(r) ?? TimeSpan.FromSeconds(2),
     };
 
+    /// <summary>Same as <see cref="Tracer.Engine.Collect.LiveTraceOptions.BufferMegabytes"/>'s default.</summary>
+    public const int DefaultBufferMegabytes = 256;
+
+    public static Option<int> BufferSize()
+    {
+        var option = new Option<int>("--buffer-size")
+        {
+            Description = $"EventPipe's buffer in the target, in MiB (default {DefaultBufferMegabytes}, at least 1). When the tracer falls this far behind, the runtime drops events; the report counts them.",
+            DefaultValueFactory = _ => DefaultBufferMegabytes,
+            HelpName = "MB",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--buffer-size must be at least 1 (MiB)");
+            }
+        });
+        return option;
+    }
+
     public static Option<TimeSpan?> Duration() => new("--duration")
     {
         Description = "Stop tracing after this long (e.g. 30s, 2m, 500ms). Default: until the target exits or Ctrl+C.",

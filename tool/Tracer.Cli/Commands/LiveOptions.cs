@@ -14,6 +14,7 @@ internal sealed class LiveOptions
     private readonly Option<IReadOnlySet<string>> _stopOn = CommonOptions.StopOn();
     private readonly Option<IReadOnlySet<string>> _failOn = CommonOptions.FailOn();
     private readonly Option<TimeSpan> _hangAfter = CommonOptions.HangAfter();
+    private readonly Option<int> _bufferSize = CommonOptions.BufferSize();
     private readonly Option<bool> _noSnapshot = new("--no-snapshot")
     {
         Description = "collect: do not take a snapshot when the process shows no lock activity after attach (see the snapshot command).",
@@ -60,6 +61,7 @@ internal sealed class LiveOptions
         command.Options.Add(options._failOn);
         command.Options.Add(options._hangAfter);
         command.Options.Add(options._flightRecorder);
+        command.Options.Add(options._bufferSize);
         if (!launches)
         {
             command.Options.Add(options._noSnapshot); // only an attached process can already be hung
@@ -81,6 +83,7 @@ internal sealed class LiveOptions
         Analysis = new AnalysisOptions { HangAfter = parse.GetValue(_hangAfter) },
         FollowChildren = !_launches || !parse.GetValue(_noChildren),
         NoSnapshot = !_launches && parse.GetValue(_noSnapshot),
+        BufferMegabytes = parse.GetValue(_bufferSize),
     };
 
     /// <summary>True when the user gave the option explicitly (so a demo's default does not override it).</summary>

@@ -26,7 +26,8 @@ internal static class LiveRunner
         // A process that is already hung sends no events: the probe takes a snapshot when nothing moves.
         using HungProcessProbe? probe = HungProcessProbe.Start(pid, session, settings, tui ? TextWriter.Null : stderr);
         StopReason reason = await DriveAsync(session, stop => session.RunAsync(stop, signals.Force), signals, tui, processName,
-            options.OutputPath, programOutput: null, stderr, probe?.StopRequested ?? CancellationToken.None).ConfigureAwait(false);
+            options.OutputPath, programOutput: null, () => ProcFs.Exists(pid) ? null : $"pid {pid} exited", stderr,
+            probe?.StopRequested ?? CancellationToken.None).ConfigureAwait(false);
         reason = reason == StopReason.Interrupted && probe?.StopRequested.IsCancellationRequested == true ? StopReason.Finding : reason;
         stderr.WriteLine($"dotnet-tracer: tracing stopped ({Describe(reason)})");
         session.SaveMetadata();
@@ -59,8 +60,10 @@ internal static class LiveRunner
         await tree.StartAsync(ct).ConfigureAwait(false);
         Announce(processName, pid, options, tui, stderr);
 
+        // Within the UI the tracer has not ended the program yet: if it has exited, it did so by itself.
+        Func<string?> targetEnd = () => launched.Process.HasExited ? TargetEnd.Describe(pid, launched.Process.ExitCode) : null;
         StopReason reason = await DriveAsync(tree.Root, stop => tree.RunAsync(stop, signals.Force), signals, tui, processName,
-            options.OutputPath, programOutput, stderr, CancellationToken.None).ConfigureAwait(false);
+            options.OutputPath, programOutput, targetEnd, stderr, CancellationToken.None).ConfigureAwait(false);
         int? exitCode = await launched.StopAsync().ConfigureAwait(false);
         if (!launched.KilledByTracer)
         {
@@ -69,7 +72,7 @@ internal static class LiveRunner
 
         stderr.WriteLine(launched.KilledByTracer
             ? $"dotnet-tracer: tracing stopped ({Describe(reason)}); ended pid {pid}, which was still running"
-            : $"dotnet-tracer: pid {pid} exited with code {exitCode}");
+            : $"dotnet-tracer: {TargetEnd.Describe(pid, exitCode)}");
         tree.SaveMetadata();
         return await FinishAsync(tree.Sessions, options.OutputPath, settings, stdout, stderr, probe: null).ConfigureAwait(false);
     }
@@ -98,6 +101,7 @@ internal static class LiveRunner
         StopOnGrace = settings.StopOnGrace,
         Analysis = settings.Analysis,
         FlightRecorder = settings.FlightRecorder is TimeSpan window ? new FlightRecorderOptions { Window = window } : null,
+        BufferMegabytes = settings.BufferMegabytes,
     };
 
     private static void NameProcess(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)
@@ -122,13 +126,13 @@ internal static class LiveRunner
 
     /// <summary>Runs tracing to its end under the UI (which blocks until the user quits) or with the progress line.</summary>
     private static async Task<StopReason> DriveAsync(LiveTraceSession shown, Func<CancellationToken, Task<StopReason>> run, InterruptSignals signals,
-        bool tui, string processName, string output, ProgramOutputLog? programOutput, TextWriter stderr, CancellationToken alsoStopOn)
+        bool tui, string processName, string output, ProgramOutputLog? programOutput, Func<string?> targetEnd, TextWriter stderr, CancellationToken alsoStopOn)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Interrupt, alsoStopOn);
         Task<StopReason> running = run(stop.Token);
         if (tui)
         {
-            RunTui(shown, running, stop, signals.Interrupt, processName, output, programOutput);
+            RunTui(shown, running, stop, signals.Interrupt, processName, output, programOutput, targetEnd);
         }
         else
         {
@@ -144,7 +148,7 @@ internal static class LiveRunner
 
     /// <summary>Blocks in the UI until the user quits; q there stops tracing first (the UI waits for the file to be finished).</summary>
     private static void RunTui(LiveTraceSession session, Task<StopReason> running, CancellationTokenSource stop, CancellationToken interrupted,
-        string processName, string output, ProgramOutputLog? programOutput)
+        string processName, string output, ProgramOutputLog? programOutput, Func<string?> targetEnd)
     {
         var tuiSession = new TuiSession
         {
@@ -157,6 +161,7 @@ internal static class LiveRunner
             NowMs = () => session.Elapsed.TotalMilliseconds,
             ProgramOutput = programOutput,
             ExternalStop = interrupted,
+            EndNotice = () => targetEnd() ?? (running.IsCompletedSuccessfully ? Describe(running.Result) : null),
         };
         try
         {

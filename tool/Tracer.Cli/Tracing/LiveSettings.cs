@@ -20,4 +20,6 @@ internal sealed record LiveSettings
     /// <summary>--flight-recorder: keep only this much of the recent trace in memory and write it when tracing stops.</summary>
     public TimeSpan? FlightRecorder { get; init; }
     public AnalysisOptions Analysis { get; init; } = new();
+    /// <summary>EventPipe's in-process buffer in MiB (--buffer-size): when the tracer falls behind by more, events are dropped and counted.</summary>
+    public int BufferMegabytes { get; init; } = CommonOptions.DefaultBufferMegabytes;
 }

@@ -234,7 +234,10 @@ internal sealed class TuiRoot : Runnable
             _confirmingQuit ? "Stop tracing, finish the trace file and quit? y / n"
             : _quitting ? "stopping: finishing the trace file…"
             : Screens[Active].Status;
-        string live = _session.IsLive ? (_session.IsFinished() ? "[stopped] " : "[LIVE] ") : string.Empty;
+        string live = !_session.IsLive ? string.Empty
+            : !_session.IsFinished() ? "[LIVE] "
+            : _session.EndNotice?.Invoke() is { } why ? $"[stopped: {why}] "
+            : "[stopped] ";
         _status.Text = $"{live}{(text.Length > 0 ? text : "Tab/1-7 screens")} · F1 help · q quit";
         _status.Highlight = _confirmingQuit;
         _status.SetNeedsDraw();

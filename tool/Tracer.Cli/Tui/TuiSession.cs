@@ -17,6 +17,8 @@ internal sealed class TuiSession
     public Action? RequestStop { get; init; }
     /// <summary>Lines the launched program wrote (live `run`/`demo`), kept off the terminal.</summary>
     public ProgramOutputLog? ProgramOutput { get; init; }
+    /// <summary>Live: why tracing ended once it has (e.g. "pid 42 was killed by SIGKILL"), shown on the status line; null while it runs.</summary>
+    public Func<string?>? EndNotice { get; init; }
     /// <summary>Fires when a signal (SIGTERM, Ctrl+C from outside) asks the tool to stop: the UI quits.</summary>
     public CancellationToken ExternalStop { get; init; }
 }

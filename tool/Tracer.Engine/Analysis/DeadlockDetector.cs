@@ -10,6 +10,11 @@ namespace Tracer.Engine.Analysis;
 /// known", so a cycle built on a stale owner is possible in principle; a real deadlock never makes progress, so a
 /// cycle is withdrawn as soon as any thread in it gets its lock.
 /// </para>
+/// <para>
+/// When EventPipe drops events, a ContentionStop can be lost and the thread seem to wait for ever: a cycle built on
+/// that wait would be false. A thread blocked in a lock does nothing else, so any later event of its own (per-thread
+/// order is kept, live and replay) proves the wait ended: the wait is forgotten and a cycle through it withdrawn.
+/// </para>
 /// </summary>
 public sealed class DeadlockDetector : IDetector
 {
@@ -23,6 +28,11 @@ public sealed class DeadlockDetector : IDetector
         switch (e.Kind)
         {
             case TraceEventKind.ContentionStart:
+                if (_waiting.TryGetValue(e.ThreadId, out Wait previous) && previous.LockId != e.LockId)
+                {
+                    RetractCyclesWith(e.ThreadId, sink); // waits for another lock now: the previous wait ended, its stop was lost
+                }
+
                 _waiting[e.ThreadId] = new Wait(e.LockId, e.TimeMs, e.StackId, e.ProcessId);
                 _lockObjects[e.LockId] = e.ObjectId;
                 if (e.OwnerThreadId != 0)
@@ -45,6 +55,17 @@ public sealed class DeadlockDetector : IDetector
             case TraceEventKind.ThreadExited:
                 _waiting.Remove(e.ThreadId);
                 RetractCyclesWith(e.ThreadId, sink);
+                break;
+
+            // Work the thread does itself. (Wait-handle events are left out: a contended lock waits on its own
+            // handle inside the contention; counter samples come from the runtime's poller thread.)
+            case TraceEventKind.Probe or TraceEventKind.TaskEvent or TraceEventKind.PoolEnqueue or TraceEventKind.PoolDequeue
+                or TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolWorkerWait:
+                if (_waiting.Remove(e.ThreadId))
+                {
+                    RetractCyclesWith(e.ThreadId, sink); // it runs, so the lost stop is implied
+                }
+
                 break;
         }
     }

@@ -101,8 +101,9 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
                 break;
             default:
                 _poolIdle.Remove(e.ThreadId);
-                // Any other event of the thread is progress after an ended wait.
-                if (_handles.TryGetValue(e.ThreadId, out Blocked last) && !double.IsNaN(last.EndedMs))
+                // Any other event of the thread is progress after an ended wait. Work the thread does itself also
+                // ends a wait whose stop EventPipe dropped (a thread blocked in a wait does nothing else).
+                if (_handles.TryGetValue(e.ThreadId, out Blocked last) && (!double.IsNaN(last.EndedMs) || IsOwnWork(e.Kind)))
                 {
                     _handles.Remove(e.ThreadId);
                     RefreshIfHung(e.ThreadId, sink);
@@ -119,6 +120,9 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
         _nowMs = Math.Max(_nowMs, endMs);
         Refresh(sink, force: true);
     }
+
+    private static bool IsOwnWork(TraceEventKind kind) =>
+        kind is TraceEventKind.Probe or TraceEventKind.TaskEvent or TraceEventKind.PoolEnqueue or TraceEventKind.PoolDequeue;
 
     private void Block(Dictionary<int, Blocked> waits, int threadId, Blocked blocked)
     {

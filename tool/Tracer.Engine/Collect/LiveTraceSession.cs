@@ -77,6 +77,11 @@ public sealed class LiveTraceSession : IDisposable
         {
             throw new TracerUserException($"process {ProcessId} is gone or closed its diagnostic port ({ex.Message})");
         }
+        catch (Exception ex) when (RefusalByRuntime(ex) is string why)
+        {
+            throw new TracerUserException($"the runtime of process {ProcessId} ({ProcFs.Name(ProcessId) ?? "?"}) does not support the request to start tracing ({why}); "
+                + "it is probably too old: dotnet-tracer needs .NET 5 or later (.NET 8+ names lock owners)");
+        }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException or System.Net.Sockets.SocketException)
         {
             throw new TracerUserException($"cannot open the diagnostic port of process {ProcessId}: {ex.Message}");
@@ -89,6 +94,16 @@ public sealed class LiveTraceSession : IDisposable
         var thread = new Thread(Decode) { IsBackground = true, Name = "tracer-decoder" };
         thread.Start();
     }
+
+    /// <summary>Why the runtime answered the session command with an error, or null when the failure was something else.</summary>
+    private static string? RefusalByRuntime(Exception ex) => ex switch
+    {
+        Ipc.IpcRefusedException refused => refused.Message,
+        UnsupportedCommandException => "unknown command",
+        BadEncodingException => "request rejected as badly encoded: an option it does not know",
+        ServerErrorException error => error.Message,
+        _ => null,
+    };
 
     /// <summary>Waits for the end: target exit, duration, interrupt (graceful) or force (immediate). Returns why it ended.</summary>
     public async Task<StopReason> RunAsync(CancellationToken interrupt, CancellationToken force)

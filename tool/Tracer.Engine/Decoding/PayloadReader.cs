@@ -3,7 +3,11 @@ using System.Runtime.InteropServices;
 
 namespace Tracer.Engine.Decoding;
 
-/// <summary>Bounds-checked little-endian reads over an event payload. Out-of-range reads return 0 / empty, never throw.</summary>
+/// <summary>
+/// Bounds-checked little-endian reads over an event payload. Out-of-range reads return 0 / empty, never throw, and
+/// set <see cref="Overran"/>: an older runtime sends shorter versions of an event (e.g. ContentionStart v1 has no
+/// LockOwnerThreadID), so a missing trailing field reads as 0 and the caller can tell it was missing.
+/// </summary>
 internal ref struct PayloadReader(ReadOnlySpan<byte> data)
 {
     private readonly ReadOnlySpan<byte> _data = data;
@@ -11,6 +15,9 @@ internal ref struct PayloadReader(ReadOnlySpan<byte> data)
     public int Offset { get; set; }
 
     public readonly int Length => _data.Length;
+
+    /// <summary>Whether a read asked for bytes past the end of the payload (a field the runtime did not send).</summary>
+    public bool Overran { get; private set; }
 
     public byte U8() => Take(1) is { IsEmpty: false } s ? s[0] : (byte)0;
 
@@ -25,8 +32,10 @@ internal ref struct PayloadReader(ReadOnlySpan<byte> data)
     /// <summary>A NUL-terminated UTF-16 string, bounded by the payload.</summary>
     public string Utf16z()
     {
-        if (Offset >= _data.Length)
+        if (Offset < 0 || Offset >= _data.Length)
         {
+            Offset = _data.Length;
+            Overran = true;
             return string.Empty;
         }
 
@@ -34,8 +43,9 @@ internal ref struct PayloadReader(ReadOnlySpan<byte> data)
         int end = chars.IndexOf('\0');
         if (end < 0)
         {
-            end = chars.Length;
+            end = chars.Length; // no terminator: the string was cut, keep what is there
             Offset = _data.Length;
+            Overran = true;
         }
         else
         {
@@ -47,9 +57,10 @@ internal ref struct PayloadReader(ReadOnlySpan<byte> data)
 
     private ReadOnlySpan<byte> Take(int size)
     {
-        if (Offset + size > _data.Length)
+        if (Offset < 0 || size > _data.Length - Offset)
         {
             Offset = _data.Length;
+            Overran = true;
             return ReadOnlySpan<byte>.Empty;
         }
 

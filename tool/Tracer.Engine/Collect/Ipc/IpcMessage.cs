@@ -59,7 +59,7 @@ internal static class IpcMessage
         if (header[16] == ServerCommandSet && header[17] == ServerError)
         {
             uint hresult = payload.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(payload) : 0;
-            throw new IOException($"the runtime refused the command (HRESULT 0x{hresult:x8})");
+            throw new IpcRefusedException(hresult);
         }
 
         return payload;
