@@ -34,6 +34,7 @@ internal static class ReplayCommand
             return ReportCommand.Run(file, ReportFormat.Text, new HashSet<string>(), options, stdout, stderr);
         }
 
+        UiTimings.Current?.Mark("replay-start");
         var analyzer = new TraceAnalyzer(options);
         using var failed = new CancellationTokenSource();
         var source = new SnapshotSource(analyzer, file);

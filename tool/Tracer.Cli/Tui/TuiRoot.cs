@@ -63,6 +63,12 @@ internal sealed class TuiRoot : Runnable
         Show(ScreenIndex.Overview);
         Refresh(force: true);
         app.Keyboard.KeyDown += OnKeyDown;
+        if (UiTimings.Current is not null)
+        {
+            UiTimings.Current.Mark("ui-built");
+            app.LayoutAndDrawComplete += OnFrameDrawn;
+        }
+
         _timer = app.AddTimeout(s_refresh, Tick);
     }
 
@@ -141,8 +147,11 @@ internal sealed class TuiRoot : Runnable
         return true;
     }
 
+    private void OnFrameDrawn(object? sender, EventArgs e) => UiTimings.Current?.FrameDrawn(_snapshot.Report.Events, _finishedSeen);
+
     private void OnKeyDown(object? sender, Key key)
     {
+        UiTimings.Current?.KeyReceived(key.ToString());
         key.Handled = HandleKey(key);
         UpdateStatus();
     }
@@ -245,6 +254,7 @@ internal sealed class TuiRoot : Runnable
         if (disposing)
         {
             _app.Keyboard.KeyDown -= OnKeyDown;
+            _app.LayoutAndDrawComplete -= OnFrameDrawn;
             if (_timer is not null)
             {
                 _app.RemoveTimeout(_timer);
