@@ -16,6 +16,7 @@ internal static class TuiHost
         // replay, docs/performance.md); an idle iteration draws nothing, and decoding did not measurably slow down.
         Application.MaximumIterationsPerSecond = 30;
         IApplication app = Application.Create().Init();
+        UiTimings.Current?.Mark("app-init");
         try
         {
             using var root = new TuiRoot(app, session, source, Theme.FromEnvironment());

@@ -26,6 +26,7 @@ internal sealed class TuiRoot : Runnable
     private readonly bool[] _stale;
     private TuiSnapshot _snapshot = TuiSnapshot.Empty;
     private bool _finishedSeen;
+    private bool _firstFrameDrawn;
     private bool _confirmingQuit;
     private bool _quitting;
     private object? _timer;
@@ -63,11 +64,8 @@ internal sealed class TuiRoot : Runnable
         Show(ScreenIndex.Overview);
         Refresh(force: true);
         app.Keyboard.KeyDown += OnKeyDown;
-        if (UiTimings.Current is not null)
-        {
-            UiTimings.Current.Mark("ui-built");
-            app.LayoutAndDrawComplete += OnFrameDrawn;
-        }
+        app.LayoutAndDrawComplete += OnFrameDrawn;
+        UiTimings.Current?.Mark("ui-built");
 
         _timer = app.AddTimeout(s_refresh, Tick);
     }
@@ -147,7 +145,16 @@ internal sealed class TuiRoot : Runnable
         return true;
     }
 
-    private void OnFrameDrawn(object? sender, EventArgs e) => UiTimings.Current?.FrameDrawn(_snapshot.Report.Events, _finishedSeen);
+    private void OnFrameDrawn(object? sender, EventArgs e)
+    {
+        if (!_firstFrameDrawn)
+        {
+            _firstFrameDrawn = true;
+            _session.FirstFrameDrawn?.Invoke();
+        }
+
+        UiTimings.Current?.FrameDrawn(_snapshot.Report.Events, _finishedSeen);
+    }
 
     private void OnKeyDown(object? sender, Key key)
     {

@@ -17,6 +17,8 @@ internal sealed class TuiSession
     public Action? RequestStop { get; init; }
     /// <summary>Lines the launched program wrote (live `run`/`demo`), kept off the terminal.</summary>
     public ProgramOutputLog? ProgramOutput { get; init; }
+    /// <summary>Called once the first frame is on the terminal (replay lets the loader run at full speed from then on).</summary>
+    public Action? FirstFrameDrawn { get; init; }
     /// <summary>Fires when a signal (SIGTERM, Ctrl+C from outside) asks the tool to stop: the UI quits.</summary>
     public CancellationToken ExternalStop { get; init; }
 }
