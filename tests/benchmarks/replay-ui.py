@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Times `dotnet-tracer replay` in a real terminal (a private tmux server, 160x50) against `report` on the same file.
 
-Per run: `report FILE` (wall time: the same-run reference), then `replay FILE` in tmux: the first Overview with events
+Per run: the script's own floor (24 keys sent to `cat` in the same kind of tmux session, timed the same way),
+`report FILE` (wall time: the same-run reference), then `replay FILE` in tmux: the first Overview with events
 on it (seen by polling the screen every 5 ms), the end of loading, then 24 zoom/pan keys on the Threads screen, each
 timed from send-keys until the screen shows its effect. The tool also writes its own timings (TRACER_UI_TIMINGS): the
 first frame with data (ms since the process started) and, per key, handling to frame written (ms). Prints each run and
@@ -49,9 +50,24 @@ zoom = lambda z: (lambda s: f"zoom ×{z} " in s)
 SEQUENCE = [("+", zoom(2)), ("+", zoom(4)), ("+", zoom(8)), ("+", zoom(16)), ("+", zoom(32))] \
     + [("]", None)] * 8 + [("[", None)] * 4 + [("-", zoom(16)), ("-", zoom(8))] + [("]", None)] * 4 + [("+", zoom(16))]
 
+def echo_floor(n):
+    """The measurement's own floor: send-keys to a plain `cat` until the key shows, same polling."""
+    subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+    tmux("-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "160", "-y", "50", "stty raw -echo; printf ready; cat")
+    wait(lambda s: "ready" in s)
+    took = []
+    for i in range(n):
+        c = "bcfghijklmnopqstuvwxz"[i % 21]
+        lines = screen().count(c)
+        took.append(key(c, lambda s, c=c, lines=lines: s.count(c) > lines))
+    subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+    return took
+
 report_s, first_s, first_in_s, loaded_s, keys_ext, keys_in, draws = [], [], [], [], [], [], []
 events = lambda s: re.search(r"trace: [0-9.]+ s · ([1-9][0-9,]*) events", s)
+floor = []
 for run in range(repeats):
+    floor += echo_floor(len(SEQUENCE))
     t0 = time.time()
     subprocess.run(["dotnet", dll, "report", trace], capture_output=True, check=True)
     report_s.append(time.time() - t0)
@@ -96,6 +112,7 @@ print(f"  report (reference):         {span(report_s, 's', 2)}")
 print(f"  first Overview with data:   {span(first_s, 's', 2)} in the terminal, {span(first_in_s, 's', 2)} in-program; "
       f"ratio to report {min(first_s) / max(report_s):.2f}–{max(first_s) / min(report_s):.2f}")
 print(f"  whole file loaded:          {span(loaded_s, 's', 2)}")
+print(f"  key echoed by `cat`, terminal (the measurement's floor): p50 {pct(floor, 50):.0f} ms, p95 {pct(floor, 95):.0f} ms")
 print(f"  zoom/pan key, terminal:     p50 {pct(keys_ext, 50):.0f} ms, p95 {pct(keys_ext, 95):.0f} ms, max {max(keys_ext):.0f} ms")
 print(f"  zoom/pan key, in-program:   p50 {pct(keys_in, 50):.1f} ms, p95 {pct(keys_in, 95):.1f} ms, max {max(keys_in):.1f} ms "
       f"(the Threads screen's own drawing: p50 {pct(draws, 50):.1f} ms, p95 {pct(draws, 95):.1f} ms)")
