@@ -64,6 +64,8 @@ internal abstract class ScreenView : View
     private Cell[,]? _frame;
     private Point _origin;
     private bool[] _written = [];
+    // The viewport's and the screen buffer's sizes, read once per frame (Viewport is not a plain field).
+    private int _rows, _cols, _frameRows, _frameCols;
 
     /// <summary>
     /// Nothing is cleared: <see cref="OnDrawingContent"/> covers every cell of the viewport, writing only the cells that
@@ -75,10 +77,14 @@ internal abstract class ScreenView : View
     protected sealed override bool OnDrawingContent(DrawContext? context)
     {
         _frame = App?.Driver?.Contents;
+        _frameRows = _frame?.GetLength(0) ?? 0;
+        _frameCols = _frame?.GetLength(1) ?? 0;
         _origin = ViewportToScreen(new Rectangle(0, 0, 1, 1)).Location;
-        if (_written.Length != Rows * Cols)
+        _rows = Rows;
+        _cols = Cols;
+        if (_written.Length != _rows * _cols)
         {
-            _written = new bool[Rows * Cols];
+            _written = new bool[_rows * _cols];
         }
 
         Array.Clear(_written);
@@ -94,8 +100,8 @@ internal abstract class ScreenView : View
     /// <summary>Writes <paramref name="text"/> at (x, y), cut to the width; returns the column after it.</summary>
     protected int Put(int x, int y, string text, Role role, int? width = null)
     {
-        int room = Math.Min(width ?? int.MaxValue, Cols - x);
-        if (y < 0 || y >= Rows || room <= 0 || x < 0)
+        int room = Math.Min(width ?? int.MaxValue, _cols - x);
+        if (y < 0 || y >= _rows || room <= 0 || x < 0)
         {
             return x;
         }
@@ -108,13 +114,13 @@ internal abstract class ScreenView : View
     /// <summary>One cell (the timeline's glyphs): no string unless the cell changed.</summary>
     protected void PutChar(int x, int y, char c, Role role)
     {
-        if (x < 0 || y < 0 || x >= Cols || y >= Rows)
+        if (x < 0 || y < 0 || x >= _cols || y >= _rows)
         {
             return;
         }
 
         Attribute attribute = Theme[role];
-        _written[y * Cols + x] = true;
+        _written[y * _cols + x] = true;
         if (!Shows(x, y, c, attribute))
         {
             Draw(x, y, c.ToString(), attribute);
@@ -124,9 +130,9 @@ internal abstract class ScreenView : View
     /// <summary>Fills the rest of row <paramref name="y"/> from <paramref name="x"/> with the role's background.</summary>
     protected void PadRow(int x, int y, Role role)
     {
-        if (x < Cols && y >= 0 && y < Rows)
+        if (x < _cols && y >= 0 && y < _rows)
         {
-            Put(x, y, new string(' ', Cols - x), role);
+            Put(x, y, new string(' ', _cols - x), role);
         }
     }
 
@@ -136,11 +142,11 @@ internal abstract class ScreenView : View
         {
             // Wide or combining text (or no buffer to compare with): written as is, over all the columns it takes.
             Draw(x, y, text, attribute);
-            _written.AsSpan(y * Cols + x, Math.Min(Cols - x, Math.Max(text.Length, text.GetColumns()))).Fill(true);
+            _written.AsSpan(y * _cols + x, Math.Min(_cols - x, Math.Max(text.Length, text.GetColumns()))).Fill(true);
             return;
         }
 
-        _written.AsSpan(y * Cols + x, text.Length).Fill(true);
+        _written.AsSpan(y * _cols + x, text.Length).Fill(true);
         for (int i = 0; i < text.Length;)
         {
             if (Shows(x + i, y, text[i], attribute))
@@ -162,18 +168,18 @@ internal abstract class ScreenView : View
     private void BlankUnwritten()
     {
         Attribute normal = Theme[Role.Normal];
-        for (int y = 0; y < Rows; y++)
+        for (int y = 0; y < _rows; y++)
         {
-            for (int x = 0; x < Cols;)
+            for (int x = 0; x < _cols;)
             {
-                if (_written[y * Cols + x] || Shows(x, y, ' ', normal))
+                if (_written[y * _cols + x] || Shows(x, y, ' ', normal))
                 {
                     x++;
                     continue;
                 }
 
                 int start = x;
-                while (x < Cols && !_written[y * Cols + x] && !Shows(x, y, ' ', normal))
+                while (x < _cols && !_written[y * _cols + x] && !Shows(x, y, ' ', normal))
                 {
                     x++;
                 }
@@ -199,7 +205,7 @@ internal abstract class ScreenView : View
         }
 
         int row = _origin.Y + y, col = _origin.X + x;
-        if (row < 0 || col < 0 || row >= _frame.GetLength(0) || col >= _frame.GetLength(1))
+        if (row < 0 || col < 0 || row >= _frameRows || col >= _frameCols)
         {
             return false;
         }
