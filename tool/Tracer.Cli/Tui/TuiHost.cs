@@ -13,8 +13,8 @@ internal static class TuiHost
     public static void Run(TuiSession session, SnapshotSource source)
     {
         // A key waits for the next iteration (up to 1/rate; 15/s → 30/s took keys from ~190 to ~110 ms, 1M-event replay,
-        // docs/performance.md). An idle iteration draws nothing: an idle UI's CPU is the same at 30/s and 60/s (mostly
-        // the thread pool's timer wake-ups), so 60/s halves that wait for free.
+        // docs/performance.md). An idle iteration draws nothing: an idle UI's CPU at 60/s stayed within the noise of 30/s
+        // (mostly the thread pool's timer wake-ups), and 60/s halves that wait.
         Application.MaximumIterationsPerSecond = 60;
         IApplication app = Application.Create().Init();
         UiTimings.Current?.Mark("app-init");
