@@ -73,10 +73,11 @@ public sealed class TuiEndToEndTests
         Assert.Contains("in the Processes screen (7)", overview, StringComparison.Ordinal);
 
         terminal.SendKeys("7");
-        string processes = terminal.WaitFor("PROCESSES", s_timeout);
+        terminal.WaitFor("PROCESSES", s_timeout);
         foreach (int pid in children)
         {
-            Assert.Matches($@"└ {pid} \S+ \(parent \d+\), \d+ threads?", processes);
+            // A capture can land between two writes of one frame: wait for each child's line rather than read one capture.
+            Assert.Matches($@"└ {pid} \S+ \(parent \d+\), \d+ threads?", terminal.WaitFor($"└ {pid} ", s_timeout));
         }
 
         terminal.SendKeys("q");

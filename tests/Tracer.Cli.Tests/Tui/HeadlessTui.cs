@@ -44,6 +44,16 @@ internal sealed class HeadlessTui : IDisposable
         _app.LayoutAndDraw(true);
     }
 
+    /// <summary>Like <see cref="Press"/>, but draws as the running UI does: only what changed, over the last frame.</summary>
+    public void PressIncrementally(Key key)
+    {
+        _app.Keyboard.RaiseKeyDownEvent(key);
+        _app.LayoutAndDraw(false);
+    }
+
+    /// <summary>Draws everything again from a cleared screen.</summary>
+    public void Redraw() => _app.LayoutAndDraw(true);
+
     public void Type(string text) => Press([.. text.Select(c => new Key(c))]);
 
     public void Resize(int width, int height)
@@ -72,6 +82,21 @@ internal sealed class HeadlessTui : IDisposable
     }
 
     public string[] Lines() => Screen().Split('\n');
+
+    /// <summary>Every cell's text and colours, to compare two frames exactly.</summary>
+    public string[] CellsWithColours()
+    {
+        Cell[,] cells = Cells;
+        var result = new string[cells.Length];
+        int i = 0;
+        foreach (Cell cell in cells)
+        {
+            result[i] = $"{i / cells.GetLength(1)},{i % cells.GetLength(1)}: '{(cell.Grapheme is { Length: > 0 } g ? g : " ")}' {cell.Attribute}";
+            i++;
+        }
+
+        return result;
+    }
 
     public void Dispose()
     {

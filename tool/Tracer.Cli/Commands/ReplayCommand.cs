@@ -34,6 +34,7 @@ internal static class ReplayCommand
             return ReportCommand.Run(file, ReportFormat.Text, new HashSet<string>(), options, stdout, stderr);
         }
 
+        UiTimings.Current?.Mark("replay-start");
         var analyzer = new TraceAnalyzer(options);
         using var failed = new CancellationTokenSource();
         var source = new SnapshotSource(analyzer, file);
@@ -46,6 +47,7 @@ internal static class ReplayCommand
             IsFinished = () => loader.Done,
             Progress = loader.Describe,
             ExternalStop = failed.Token,
+            FirstFrameDrawn = loader.UiShown,
         };
         TuiHost.Run(session, source);
         if (loader.Failure is TracerUserException userError)
@@ -67,6 +69,11 @@ internal static class ReplayCommand
     /// </summary>
     private sealed class TraceLoader(string file, TraceAnalyzer analyzer, SnapshotSource source, CancellationTokenSource failed)
     {
+        /// <summary>Decoded before the loader waits for the UI's first frame: enough for counts and early findings.</summary>
+        private const long HeadStartBytes = 1 << 20;
+        /// <summary>The longest the loader waits for the first frame (a UI that never draws must not stop loading).</summary>
+        private static readonly TimeSpan s_maxPause = TimeSpan.FromSeconds(3);
+        private readonly ManualResetEventSlim _uiShown = new();
         private volatile bool _children;
         private long _read;
         private long _total = 1;
@@ -76,6 +83,9 @@ internal static class ReplayCommand
         public Exception? Failure { get; private set; }
 
         public void Start() => new Thread(Load) { IsBackground = true, Name = "tracer-replay" }.Start();
+
+        /// <summary>The first frame is drawn: decoding no longer competes with starting the UI for the cores.</summary>
+        public void UiShown() => _uiShown.Set();
 
         public string Describe() =>
             Failure is not null ? "loading failed"
@@ -91,6 +101,12 @@ internal static class ReplayCommand
                 {
                     Interlocked.Exchange(ref _total, total);
                     Interlocked.Exchange(ref _read, read);
+                    if (read >= HeadStartBytes && !_uiShown.IsSet && !analyzer.SyncRoot.IsHeldByCurrentThread)
+                    {
+                        // Starting the UI is mostly JIT on the same (often 2) cores: a head start of events is
+                        // enough for the first screen, the rest loads after it, with the Overview filling in.
+                        _uiShown.Wait(s_maxPause);
+                    }
                 });
                 _children = true;
                 source.SetChildren(TraceFileAnalysis.AnalyzeChildren(file, analyzer.Options, note =>

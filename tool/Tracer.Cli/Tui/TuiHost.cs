@@ -12,10 +12,12 @@ internal static class TuiHost
 
     public static void Run(TuiSession session, SnapshotSource source)
     {
-        // A key waits for the next iteration: 30/s answered keys in ~110 ms instead of ~190 ms at 15/s (1M-event
-        // replay, docs/performance.md); an idle iteration draws nothing, and decoding did not measurably slow down.
-        Application.MaximumIterationsPerSecond = 30;
+        // A key waits for the next iteration (up to 1/rate; 15/s → 30/s took keys from ~190 to ~110 ms, 1M-event replay,
+        // docs/performance.md). An idle iteration draws nothing: an idle UI's CPU at 60/s stayed within the noise of 30/s
+        // (mostly the thread pool's timer wake-ups), and 60/s halves that wait.
+        Application.MaximumIterationsPerSecond = 60;
         IApplication app = Application.Create().Init();
+        UiTimings.Current?.Mark("app-init");
         try
         {
             using var root = new TuiRoot(app, session, source, Theme.FromEnvironment());

@@ -26,6 +26,7 @@ internal sealed class TuiRoot : Runnable
     private readonly bool[] _stale;
     private TuiSnapshot _snapshot = TuiSnapshot.Empty;
     private bool _finishedSeen;
+    private bool _firstFrameDrawn;
     private bool _confirmingQuit;
     private bool _quitting;
     private object? _timer;
@@ -63,6 +64,9 @@ internal sealed class TuiRoot : Runnable
         Show(ScreenIndex.Overview);
         Refresh(force: true);
         app.Keyboard.KeyDown += OnKeyDown;
+        app.LayoutAndDrawComplete += OnFrameDrawn;
+        UiTimings.Current?.Mark("ui-built");
+
         _timer = app.AddTimeout(s_refresh, Tick);
     }
 
@@ -141,8 +145,20 @@ internal sealed class TuiRoot : Runnable
         return true;
     }
 
+    private void OnFrameDrawn(object? sender, EventArgs e)
+    {
+        if (!_firstFrameDrawn)
+        {
+            _firstFrameDrawn = true;
+            _session.FirstFrameDrawn?.Invoke();
+        }
+
+        UiTimings.Current?.FrameDrawn(_snapshot.Report.Events, _finishedSeen);
+    }
+
     private void OnKeyDown(object? sender, Key key)
     {
+        UiTimings.Current?.KeyReceived(key.ToString());
         key.Handled = HandleKey(key);
         UpdateStatus();
     }
@@ -248,6 +264,7 @@ internal sealed class TuiRoot : Runnable
         if (disposing)
         {
             _app.Keyboard.KeyDown -= OnKeyDown;
+            _app.LayoutAndDrawComplete -= OnFrameDrawn;
             if (_timer is not null)
             {
                 _app.RemoveTimeout(_timer);

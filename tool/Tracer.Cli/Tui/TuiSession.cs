@@ -19,6 +19,8 @@ internal sealed class TuiSession
     public ProgramOutputLog? ProgramOutput { get; init; }
     /// <summary>Live: why tracing ended once it has (e.g. "pid 42 was killed by SIGKILL"), shown on the status line; null while it runs.</summary>
     public Func<string?>? EndNotice { get; init; }
+    /// <summary>Called once the first frame is on the terminal (replay lets the loader run at full speed from then on).</summary>
+    public Action? FirstFrameDrawn { get; init; }
     /// <summary>Fires when a signal (SIGTERM, Ctrl+C from outside) asks the tool to stop: the UI quits.</summary>
     public CancellationToken ExternalStop { get; init; }
 }

@@ -146,7 +146,7 @@ public static class TraceFileAnalysis
             if (progress is not null && inner.Position >= _nextReport)
             {
                 progress(inner.Position, inner.Length);
-                _nextReport = inner.Position + (4 << 20);
+                _nextReport = inner.Position + (1 << 20);
             }
 
             return read;

@@ -1,5 +1,4 @@
 using Terminal.Gui.Input;
-using Terminal.Gui.ViewBase;
 
 namespace Tracer.Cli.Tui.Screens;
 
@@ -122,7 +121,7 @@ internal abstract class LinesScreen(Theme theme) : ScreenView(theme)
         }
     }
 
-    protected override bool OnDrawingContent(DrawContext? context)
+    protected override void DrawScreen()
     {
         if (Cols != _builtWidth)
         {
@@ -151,7 +150,5 @@ internal abstract class LinesScreen(Theme theme) : ScreenView(theme)
                 Put(0, y, line.Text, line.Role);
             }
         }
-
-        return true;
     }
 }

@@ -98,8 +98,9 @@ internal sealed class TimelineScreen(Theme theme) : ScreenView(theme)
         return true;
     }
 
-    protected override bool OnDrawingContent(DrawContext? context)
+    protected override void DrawScreen()
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         int width = PlotWidth, labelWidth = LabelWidth;
         _view.Cursor = Math.Clamp(_view.Cursor, 0, width - 1);
         byte[][] columns = Columns(width);
@@ -119,13 +120,13 @@ internal sealed class TimelineScreen(Theme theme) : ScreenView(theme)
                 byte state = cells[c];
                 char glyph = state == TimelineColumns.NoState ? StateGlyphs.None : StateGlyphs.Of((ThreadState)state);
                 Role role = c == _view.Cursor ? Role.Cursor : state == TimelineColumns.NoState ? Role.Normal : Theme.RoleOf((ThreadState)state);
-                Put(labelWidth + 1 + c, y, glyph.ToString(), role);
+                PutChar(labelWidth + 1 + c, y, glyph, role);
             }
         }
 
         string zoom = _view.IsZoomed ? string.Create(CultureInfo.InvariantCulture, $" · zoom ×{_view.ZoomFactor:0.#}") : string.Empty;
         Put(0, Rows - 1, $"{StateGlyphs.Legend}{zoom} · sort: {(_sortByBlocked ? "blocked" : "name")}", Role.Dim);
-        return true;
+        UiTimings.Current?.AddDrawMs(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private void DrawAxis(int labelWidth, int width)
