@@ -64,6 +64,19 @@ public sealed class CommandLineTests
         Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData("report")]
+    [InlineData("replay")]
+    [InlineData("export")]
+    public async Task An_unknown_option_where_the_trace_file_goes_is_named_as_an_option(string command)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = await CommandLineBuilder.InvokeAsync(CommandLineBuilder.Create(), [command, "--bogus"], stdout, stderr);
+        Assert.Equal(ExitCodes.UsageError, exit);
+        Assert.Equal("dotnet-tracer: unknown option '--bogus' (see --help)", stderr.ToString().Trim());
+    }
+
     [Fact]
     public async Task Bad_flight_recorder_window_is_one_line_and_exit_2()
     {

@@ -101,7 +101,10 @@ public static class TraceFileAnalysis
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new TracerUserException($"no such trace file: '{path}'");
+            // System.CommandLine takes an unknown option for the file argument: say what the user most likely meant.
+            throw new TracerUserException(path.StartsWith('-')
+                ? $"unknown option '{path}' (see --help)"
+                : $"no such trace file: '{path}'");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
