@@ -37,7 +37,7 @@ internal static class DecoderEquivalence
     {
         Outcome ours = Decode(path, traceEvent: false);
         Outcome reference = Decode(path, traceEvent: true);
-        Assert.True(reference.Records.Count > 100, "the reference decoded next to nothing");
+        Assert.True(reference.Records.Count > 10, $"the reference decoded next to nothing: {reference.Summary} / ours {ours.Summary}");
         Assert.Contains(reference.Records, r => !r.EndsWith(" stack ", StringComparison.Ordinal)); // stacks are compared too
         for (int i = 0; i < Math.Min(ours.Records.Count, reference.Records.Count); i++)
         {
