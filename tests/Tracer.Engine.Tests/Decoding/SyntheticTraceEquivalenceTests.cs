@@ -1,12 +1,13 @@
 namespace Tracer.Engine.Tests.Decoding;
 
 /// <summary>
-/// Random synthetic V5 streams (interleaved threads, sorted flags, equal timestamps across threads, sequence gaps,
-/// stacks, sequence points, timestamps before the sync time) decode identically with our reader and with TraceEvent.
+/// Random synthetic V5 streams (interleaved threads, random sorted flags, equal timestamps across threads, sequence gaps,
+/// stacks, sequence points, timestamps before the sync time, waits folded into contentions) decode identically with our
+/// reader and with TraceEvent.
 /// </summary>
 public sealed class SyntheticTraceEquivalenceTests
 {
-    private const int Enqueue = 1, WaitStart = 2, WaitStop = 3, Foreign = 4;
+    private const int Enqueue = 1, WaitStart = 2, WaitStop = 3, Foreign = 4, LockStart = 5, LockStop = 6;
 
     [Theory]
     [InlineData(1)]
@@ -63,7 +64,9 @@ public sealed class SyntheticTraceEquivalenceTests
         (Enqueue, "Microsoft-Windows-DotNETRuntime", 61, "ThreadPoolEnqueue"),
         (WaitStart, "Microsoft-Windows-DotNETRuntime", 301, "WaitHandleWaitStart"),
         (WaitStop, "Microsoft-Windows-DotNETRuntime", 302, "WaitHandleWaitStop"),
-        (Foreign, "Some-Other-Provider", 7, "Other"));
+        (Foreign, "Some-Other-Provider", 7, "Other"),
+        (LockStart, "Microsoft-Windows-DotNETRuntime", 81, "ContentionStart"),
+        (LockStop, "Microsoft-Windows-DotNETRuntime", 91, "ContentionStop"));
 
     private static NettraceBuilder.Event Ev(int metadata, int sequence, long thread, long ticks, bool sorted = false, ulong serial = 0, int stack = 0) =>
         new(metadata, sequence, thread, thread, NettraceBuilder.SyncQpc + ticks, Payload(metadata, serial), sorted, stack);
@@ -73,6 +76,8 @@ public sealed class SyntheticTraceEquivalenceTests
         Enqueue => BitConverter.GetBytes(serial),
         WaitStart => [0, .. BitConverter.GetBytes(serial), 0, 0],
         WaitStop => [0, 0],
+        LockStart => [0, 0, 0, .. BitConverter.GetBytes(0x10 + (serial % 3)), .. BitConverter.GetBytes(serial), .. BitConverter.GetBytes(101UL)],
+        LockStop => [0, 0, 0, .. BitConverter.GetBytes(1000.0)],
         _ => BitConverter.GetBytes(serial * 31),
     };
 
@@ -93,9 +98,12 @@ public sealed class SyntheticTraceEquivalenceTests
                     int t = random.Next(clocks.Length);
                     for (int i = 0, count = random.Next(1, 12); i < count; i++)
                     {
-                        clocks[t] += random.Next(0, 3) * 1000; // a coarse clock: equal timestamps across threads happen
+                        // A coarse clock: equal timestamps across threads happen; a thread's own events always advance (as
+                        // EventPipe's monotonic clock read per event does).
+                        clocks[t] += random.Next(1, 3) * 1000;
                         sequences[t] += random.Next(20) == 0 ? 3 : 1; // now and then a gap: dropped events
-                        int metadata = random.Next(10) switch { < 5 => Enqueue, < 7 => WaitStart, < 9 => WaitStop, _ => Foreign };
+                        // Waits inside a contention are folded: our reader does it while parsing, TraceEvent's path on dispatch.
+                        int metadata = random.Next(14) switch { < 4 => Enqueue, < 7 => WaitStart, < 10 => WaitStop, 10 => Foreign, 11 => LockStart, _ => LockStop };
                         long ticks = region == 0 && block == 0 && i == 0 ? -500 : clocks[t]; // before the sync time: clamped
                         // A thread's batch starts with a sorted event (as the runtime writes), plus random extra ones.
                         events.Add(Ev(metadata, sequences[t], 100 + t, ticks, sorted: i == 0 || random.Next(8) == 0, ++serial, random.Next(5)));

@@ -12,17 +12,51 @@ public sealed partial class EventPipeDecoder
 {
     private readonly ulong[] _stackBuffer = new ulong[256];
     private readonly Dictionary<ulong, int> _managedToOsThread = new();
-    private readonly HashSet<int> _foldedWaits = []; // threads inside a lock's internal wait (not emitted)
+    private readonly LockWaitFolding _folding = new();
+    private long _foldedCounted;
     private readonly ProbeEventDecoder _probes = new();
     private bool _sawContentionWithoutOwner;
+    private int _batchDepth;
 
     void IRawEventSink.OnEvent(in RawEvent data)
     {
-        // Symbols, stacks and names are written here too: hold the analyzer's lock so a UI snapshot sees whole events.
+        // Symbols, stacks and names are written here too: hold the analyzer's lock so a UI snapshot sees whole events
+        // (our reader holds it per block through the batch calls; TraceEvent's calls come one by one).
+        if (_batchDepth > 0)
+        {
+            DecodeEvent(data);
+            return;
+        }
+
         lock (_analyzer.SyncRoot)
         {
             DecodeEvent(data);
         }
+    }
+
+    void IRawEventSink.BeginBatch()
+    {
+        _analyzer.SyncRoot.Enter();
+        _batchDepth++;
+    }
+
+    void IRawEventSink.EndBatch()
+    {
+        CountFolded();
+        _batchDepth--;
+        _analyzer.SyncRoot.Exit();
+    }
+
+    /// <summary>Events our reader folded while parsing count as events too.</summary>
+    private void CountFolded()
+    {
+        if (_foldOnDispatch)
+        {
+            return; // DecodeEvent counted them
+        }
+
+        _model.TotalEvents += _folding.Folded - _foldedCounted;
+        _foldedCounted = _folding.Folded;
     }
 
     private void DecodeEvent(in RawEvent data)
@@ -30,9 +64,9 @@ public sealed partial class EventPipeDecoder
         _model.TotalEvents++;
         TraceProvider provider = data.Provider;
         int id = data.EventId;
-        if (provider == TraceProvider.Runtime && FoldLockInternalWait(id, data.ThreadId))
+        if (_foldOnDispatch && _folding.Fold(provider, id, data.ThreadId))
         {
-            return; // the hottest path of a contended trace: nothing else is read
+            return; // the hottest path of a contended trace (our reader folds these before they are even queued)
         }
 
         if (TplEventDecoder.Handles(data))
@@ -210,21 +244,6 @@ public sealed partial class EventPipeDecoder
         {
             _model.Touch(data.TimeMs);
         }
-    }
-
-    /// <summary>
-    /// Inside a lock contention, wait-handle events are the lock's own internal waits (~96 % of a convoy's events).
-    /// They say nothing the ContentionStart/Stop pair does not, so they are folded into it: counted, not decoded.
-    /// </summary>
-    private bool FoldLockInternalWait(int id, int tid)
-    {
-        if (id == RuntimeEventIds.WaitHandleWaitStart && _model.IsWaitingOnLock(tid))
-        {
-            _foldedWaits.Add(tid);
-            return true;
-        }
-
-        return id == RuntimeEventIds.WaitHandleWaitStop && _foldedWaits.Count > 0 && _foldedWaits.Remove(tid);
     }
 
     private void Emit(in TraceRecord record)

@@ -19,6 +19,7 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
     private readonly bool _forceTraceEvent;
     private IEventReader? _reader;
     private bool _processing;
+    private bool _foldOnDispatch;
 
     /// <param name="stream">The .nettrace bytes; read to its end.</param>
     /// <param name="analyzer">Receives every decoded record.</param>
@@ -73,6 +74,11 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
             _model.TruncatedAtByte = _input.BytesRead;
         }
 
+        lock (_analyzer.SyncRoot)
+        {
+            CountFolded();
+        }
+
         _model.TraceBytes = _input.BytesRead;
         _model.LostEvents = Math.Max(_model.LostEvents, _reader?.EventsLost ?? 0);
         if (_model.LostEvents > 0)
@@ -117,9 +123,10 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
         var stream = new PrefixedStream(head[..read], _input);
         if (!_forceTraceEvent && NettraceReader.IsV5(head.AsSpan(0, read)))
         {
-            return new NettraceReader(stream);
+            return new NettraceReader(stream, _folding);
         }
 
+        _foldOnDispatch = true;
         if (!EventRecordAccess.Available)
         {
             _model.AddNote("this TraceEvent build hides event stacks; findings have no stacks");

@@ -22,4 +22,10 @@ internal interface IEventReader
 internal interface IRawEventSink
 {
     void OnEvent(in RawEvent e);
+
+    /// <summary>Brackets a run of <see cref="OnEvent"/> calls made without waiting for the stream in between (one block,
+    /// a sequence point, a flush), so the sink can take its lock once per run instead of once per event.</summary>
+    void BeginBatch();
+
+    void EndBatch();
 }

@@ -26,13 +26,16 @@ internal sealed class PooledBlock(byte[] bytes)
 
 internal delegate void MarkerHandler(in EventMarker marker);
 
+/// <summary>Decides, as an event is parsed, that it is consumed there (counted by the caller) and never dispatched.</summary>
+internal delegate bool ParseFilter(int metadataId, long threadId);
+
 /// <summary>
 /// Puts events in time order the way TraceEvent's EventCache does, so both readers dispatch the same sequence: each
 /// capture thread's events wait in its queue; an event flagged "sorted" first releases every queued event older than
 /// it (merged across threads by timestamp), then goes out itself; sequence points and the end of the stream release
 /// everything. Per-thread sequence numbers count the events EventPipe dropped.
 /// </summary>
-internal sealed class EventQueues(MarkerHandler dispatch)
+internal sealed class EventQueues(MarkerHandler dispatch, ParseFilter? consume)
 {
     private const int MaxThreads = 5000; // as TraceEvent: before V6 threads are never retired, so the stalest is evicted
 
@@ -76,11 +79,19 @@ internal sealed class EventQueues(MarkerHandler dispatch)
             thread.SequenceNumber = header.SequenceNumber;
             int payloadOffset = cursor.Position;
             cursor.Skip(header.PayloadSize);
+            bool consumed = consume is not null && consume(header.MetadataId, header.ThreadId);
             var marker = new EventMarker(timeStamp, header.ThreadId, header.MetadataId, header.StackId, block, payloadOffset, header.PayloadSize);
             if (header.IsSorted)
             {
                 Release(timeStamp);
-                dispatch(marker);
+                if (!consumed)
+                {
+                    dispatch(marker);
+                }
+            }
+            else if (consumed)
+            {
+                continue;
             }
             else
             {
@@ -152,8 +163,7 @@ internal sealed class EventQueues(MarkerHandler dispatch)
             if (thread.Events.Count == 0)
             {
                 _heap.RemoveRoot();
-                _active.Remove(thread);
-                thread.Events.TrimExcess();
+                _active.Remove(thread); // its queue keeps its capacity until the next sequence point: no regrowth per batch
             }
             else if (thread.Events.Peek().TimeStamp is long next && next < before)
             {

@@ -25,6 +25,7 @@ internal sealed class NettraceReader : IEventReader
     private readonly NettraceInput _input;
     private readonly EventMetadataTable _metadata = new();
     private readonly EventQueues _queues;
+    private readonly LockWaitFolding? _folding;
     private NettraceStacks _stacks = new(8);
     private IRawEventSink? _sink;
     private long _syncQpc;
@@ -33,10 +34,12 @@ internal sealed class NettraceReader : IEventReader
     private bool _salvaging;
     private volatile bool _stop;
 
-    public NettraceReader(Stream stream)
+    /// <param name="folding">Applied to each event as it is parsed; folded events are counted there, never queued.</param>
+    public NettraceReader(Stream stream, LockWaitFolding? folding = null)
     {
         _input = new NettraceInput(stream);
-        _queues = new EventQueues(Dispatch);
+        _folding = folding;
+        _queues = new EventQueues(Dispatch, folding is null ? null : Fold);
     }
 
     /// <summary>Whether a stream starting with <paramref name="head"/> (12 bytes or more) is V5 FastSerialization, which
@@ -62,7 +65,7 @@ internal sealed class NettraceReader : IEventReader
             int tag = _input.ReadByteOrEnd();
             if (tag == NullReference)
             {
-                _queues.Flush();
+                Flush();
                 return;
             }
 
@@ -88,7 +91,7 @@ internal sealed class NettraceReader : IEventReader
         }
 
         _salvaging |= salvage;
-        _queues.Flush();
+        Flush();
     }
 
     /// <summary>Asks <see cref="Process"/> to return after the current block.</summary>
@@ -151,6 +154,7 @@ internal sealed class NettraceReader : IEventReader
 
         byte[] body = _input.ReadPooled(size);
         bool handedOver = false;
+        _sink!.BeginBatch();
         try
         {
             switch (type)
@@ -175,6 +179,7 @@ internal sealed class NettraceReader : IEventReader
         }
         finally
         {
+            _sink.EndBatch();
             if (!handedOver)
             {
                 ArrayPool<byte>.Shared.Return(body);
@@ -182,6 +187,19 @@ internal sealed class NettraceReader : IEventReader
         }
 
         ExpectTag(EndObject);
+    }
+
+    private void Flush()
+    {
+        _sink!.BeginBatch();
+        try
+        {
+            _queues.Flush();
+        }
+        finally
+        {
+            _sink.EndBatch();
+        }
     }
 
     /// <summary>BeginPrivateObject, then the type object: BeginPrivateObject, NullReference, version, minimum reader
@@ -217,6 +235,9 @@ internal sealed class NettraceReader : IEventReader
             throw new FormatException($"the block framing is broken at byte {_input.Position - 1:N0} (tag {read}, expected {tag})");
         }
     }
+
+    private bool Fold(int metadataId, long threadId) =>
+        _metadata.TryGet(metadataId, out EventMetadata metadata) && _folding!.Fold(metadata.Provider, metadata.EventId, unchecked((int)threadId));
 
     private void Dispatch(in EventMarker marker)
     {
