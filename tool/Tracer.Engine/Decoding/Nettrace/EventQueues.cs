@@ -119,8 +119,7 @@ internal sealed class EventQueues(MarkerHandler dispatch, ParseFilter? consume)
         Flush();
         foreach (CaptureThread thread in _threads.Values)
         {
-            thread.Events.Clear();
-            thread.Events.TrimExcess();
+            thread.Events.Reset();
         }
 
         for (int i = 0; i < threadCount; i++)
@@ -139,16 +138,19 @@ internal sealed class EventQueues(MarkerHandler dispatch, ParseFilter? consume)
     private void Release(long before)
     {
         _heap.Clear();
+        CaptureThread? only = null;
         foreach (CaptureThread thread in _active)
         {
-            if (thread.Events.Count > 0 && thread.Events.Peek().TimeStamp < before)
+            if (thread.Events.Count > 0 && thread.Events.FrontTimeStamp < before)
             {
-                _heap.Add(thread.Events.Peek().TimeStamp, thread);
+                _heap.Add(thread.Events.FrontTimeStamp, thread);
+                only = thread;
             }
         }
 
-        if (_heap.Count == 0)
+        if (_heap.Count == 1)
         {
+            DrainOne(only!, before); // the common case: the same order as the heap, without its work
             return;
         }
 
@@ -156,16 +158,13 @@ internal sealed class EventQueues(MarkerHandler dispatch, ParseFilter? consume)
         while (_heap.Count > 0)
         {
             CaptureThread thread = _heap.PeekValue;
-            EventMarker marker = thread.Events.Dequeue();
-            dispatch(marker);
-            marker.Block.Waiting--;
-            marker.Block.ReleaseIfDone();
+            DispatchFront(thread);
             if (thread.Events.Count == 0)
             {
                 _heap.RemoveRoot();
                 _active.Remove(thread); // its queue keeps its capacity until the next sequence point: no regrowth per batch
             }
-            else if (thread.Events.Peek().TimeStamp is long next && next < before)
+            else if (thread.Events.FrontTimeStamp is long next && next < before)
             {
                 _heap.ReplaceRoot(next, thread);
             }
@@ -174,6 +173,31 @@ internal sealed class EventQueues(MarkerHandler dispatch, ParseFilter? consume)
                 _heap.RemoveRoot();
             }
         }
+    }
+
+    private void DrainOne(CaptureThread thread, long before)
+    {
+        _heap.Clear();
+        do
+        {
+            DispatchFront(thread);
+        }
+        while (thread.Events.Count > 0 && thread.Events.FrontTimeStamp < before);
+
+        if (thread.Events.Count == 0)
+        {
+            _active.Remove(thread);
+        }
+    }
+
+    private void DispatchFront(CaptureThread thread)
+    {
+        ref readonly EventMarker marker = ref thread.Events.Front;
+        PooledBlock block = marker.Block;
+        dispatch(marker);
+        thread.Events.DropFront();
+        block.Waiting--;
+        block.ReleaseIfDone();
     }
 
     private CaptureThread ThreadFor(long captureThreadId, int sequenceNumber)
@@ -226,7 +250,7 @@ internal sealed class EventQueues(MarkerHandler dispatch, ParseFilter? consume)
 
     private sealed class CaptureThread
     {
-        public readonly Queue<EventMarker> Events = new();
+        public readonly MarkerQueue Events = new();
         public int SequenceNumber;
         public long LastTimeStamp;
     }
