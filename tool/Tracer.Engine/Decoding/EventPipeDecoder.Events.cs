@@ -254,7 +254,14 @@ public sealed partial class EventPipeDecoder
             thread.Name ??= _threadNameLookup(record.ProcessId, record.ThreadId);
         }
 
-        _analyzer.OnEvent(record);
+        if (_batchDepth > 0)
+        {
+            _analyzer.OnEventLocked(record); // the batch holds the analyzer's lock
+        }
+        else
+        {
+            _analyzer.OnEvent(record);
+        }
     }
 
     private void AddMethod(in RawEvent data)
