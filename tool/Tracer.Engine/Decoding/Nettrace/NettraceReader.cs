@@ -12,9 +12,6 @@ namespace Tracer.Engine.Decoding.Nettrace;
 /// </summary>
 internal sealed class NettraceReader : IEventReader
 {
-    /// <summary>EventPipe writes blocks of at most a few MB; anything bigger is not a block it wrote.</summary>
-    public const int MaxBlockBytes = 64 << 20;
-
     private const int TraceObjectBytes = 48;
     private const byte NullReference = 1;
     private const byte BeginPrivateObject = 5;
@@ -147,7 +144,7 @@ internal sealed class NettraceReader : IEventReader
         int padding = (int)((4 - (_input.Position & 3)) & 3);
         Span<byte> pad = stackalloc byte[3];
         _input.ReadExactly(pad[..padding]);
-        if (size < 0 || size > MaxBlockBytes)
+        if (size < 0 || size > NettraceFraming.MaxBlockBytes)
         {
             throw new FormatException($"the block at byte {start:N0} declares {size:N0} bytes, more than a trace block holds");
         }
