@@ -43,6 +43,9 @@ internal sealed class EventQueues(MarkerHandler dispatch, ParseFilter? consume)
     private readonly HashSet<CaptureThread> _active = []; // enumeration order matters for ties: same pattern as TraceEvent
     private readonly TimestampHeap<CaptureThread> _heap = new();
 
+    /// <summary>Whether any event waits for its turn.</summary>
+    public bool HasWaiting => _active.Count > 0;
+
     /// <summary>Events EventPipe dropped, from gaps in per-thread sequence numbers (TraceEvent's EventsLost).</summary>
     public int EventsLost { get; private set; }
 

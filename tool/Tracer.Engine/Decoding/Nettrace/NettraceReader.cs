@@ -29,7 +29,6 @@ internal sealed class NettraceReader : IEventReader
     private long _qpcFrequency;
     private int _processId;
     private bool _salvaging;
-    private volatile bool _stop;
 
     /// <param name="folding">Applied to each event as it is parsed; folded events are counted there, never queued.</param>
     public NettraceReader(Stream stream, LockWaitFolding? folding = null)
@@ -57,7 +56,7 @@ internal sealed class NettraceReader : IEventReader
     {
         _sink = sink;
         ReadTraceObject();
-        while (!_stop)
+        while (true)
         {
             int tag = _input.ReadByteOrEnd();
             if (tag == NullReference)
@@ -91,8 +90,14 @@ internal sealed class NettraceReader : IEventReader
         Flush();
     }
 
-    /// <summary>Asks <see cref="Process"/> to return after the current block.</summary>
-    public void StopProcessing() => _stop = true;
+    /// <summary>
+    /// Nothing to do: a forced stop closes the stream, and the reader then reads what had already arrived (the pump's
+    /// bounded queue) and reports the cut. Stopping at a block boundary instead would drop events that were received,
+    /// and a session stopped early could even look like one that sent no events at all.
+    /// </summary>
+    public void StopProcessing()
+    {
+    }
 
     private void ReadTraceObject()
     {
@@ -188,6 +193,11 @@ internal sealed class NettraceReader : IEventReader
 
     private void Flush()
     {
+        if (!_queues.HasWaiting)
+        {
+            return; // live, the stream is often starved with nothing queued: do not even take the sink's lock
+        }
+
         _sink!.BeginBatch();
         try
         {
