@@ -107,7 +107,8 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
         }
     }
 
-    /// <summary>Asks <see cref="Process"/> to return at the next block.</summary>
+    /// <summary>Before the caller closes the stream of a forced stop: TraceEvent is asked to stop; our reader reads on
+    /// through what already arrived and ends at the cut (see <see cref="NettraceReader.StopProcessing"/>).</summary>
     public void StopProcessing() => _reader?.StopProcessing();
 
     public void Dispose()

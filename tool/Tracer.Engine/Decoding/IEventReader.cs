@@ -15,6 +15,7 @@ internal interface IEventReader
     /// <summary>Dispatches what has been read but waits for ordering; <paramref name="salvage"/> after an error.</summary>
     void DispatchPending(bool salvage);
 
+    /// <summary>A forced stop is coming: the caller then closes the stream.</summary>
     void StopProcessing();
 }
 
