@@ -22,6 +22,8 @@ public sealed class DeadlockDetector : IDetector
     private readonly Dictionary<ulong, int> _owners = new();
     private readonly Dictionary<ulong, ulong> _lockObjects = new();
     private readonly Dictionary<string, int[]> _reported = new();
+    private readonly List<int> _walkOrder = [];
+    private readonly Dictionary<int, int> _walkPosition = new();
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
@@ -77,9 +79,12 @@ public sealed class DeadlockDetector : IDetector
 
     private void FindCycleFrom(int start, IFindingSink sink)
     {
-        // Each thread has at most one outgoing edge, so the walk is a path; a repeat is a cycle.
-        var order = new List<int>();
-        var position = new Dictionary<int, int>();
+        // Each thread has at most one outgoing edge, so the walk is a path; a repeat is a cycle. Runs on every contention:
+        // the two collections are reused, not allocated per call.
+        List<int> order = _walkOrder;
+        Dictionary<int, int> position = _walkPosition;
+        order.Clear();
+        position.Clear();
         int current = start;
         while (true)
         {
@@ -139,6 +144,11 @@ public sealed class DeadlockDetector : IDetector
 
     private void RetractCyclesWith(int threadId, IFindingSink sink)
     {
+        if (_reported.Count == 0)
+        {
+            return; // every contention ends here: no copy of an empty set
+        }
+
         foreach ((string key, int[] threads) in _reported.ToArray())
         {
             if (Array.IndexOf(threads, threadId) >= 0)

@@ -29,11 +29,19 @@ public sealed class TraceAnalyzer
     {
         lock (SyncRoot)
         {
-            Model.Apply(e);
-            for (int i = 0; i < _detectors.Length; i++)
-            {
-                _detectors[i].OnEvent(e, Findings);
-            }
+            OnEventLocked(e);
+        }
+    }
+
+    /// <summary>Like <see cref="OnEvent"/>, for a caller that already holds <see cref="SyncRoot"/> (the decoder holds it
+    /// per block: re-entering it per record was a measurable share of a replay).</summary>
+    internal void OnEventLocked(in TraceRecord e)
+    {
+        Model.Apply(e);
+        FindingSet findings = Findings;
+        for (int i = 0; i < _detectors.Length; i++)
+        {
+            _detectors[i].OnEvent(e, findings);
         }
     }
 

@@ -226,7 +226,7 @@ public sealed class LiveTraceSession : IDisposable
             _decoder = new EventPipeDecoder(_pump!.Reader, Analyzer, static (pid, tid) => ProcFs.ThreadName(pid, tid));
             if (!_decoder.CanDispatchPending)
             {
-                Analyzer.Model.AddNote("this TraceEvent build cannot dispatch live events early; findings appear at sequence points or when tracing stops");
+                Analyzer.Model.AddNote("this trace format is read through TraceEvent, which cannot dispatch live events early; findings appear at sequence points or when tracing stops");
             }
 
             _pump.Starved = _decoder.DispatchPending;

@@ -1,81 +1,86 @@
-using Microsoft.Diagnostics.Tracing;
 using Tracer.Engine.Analysis;
-using Tracer.Engine.Events;
+using Tracer.Engine.Decoding.Nettrace;
 using Tracer.Engine.Model;
 
 namespace Tracer.Engine.Decoding;
 
 /// <summary>
-/// Reads a .nettrace stream (a live session's or a file's) with TraceEvent's EventPipeEventSource, decodes the few
-/// events the tracer uses straight from their payload bytes, and feeds them to the analyzer. Same code for live and
-/// replay: that is what makes a replayed report equal the live one.
+/// Reads a .nettrace stream (a live session's or a file's), decodes the few events the tracer uses straight from their
+/// payload bytes, and feeds them to the analyzer. Same code for live and replay: that is what makes a replayed report
+/// equal the live one. Format V5 (what the runtime writes) is read by our own <see cref="NettraceReader"/>; anything
+/// else goes through TraceEvent (<see cref="TraceEventReader"/>), which dispatches the same events in the same order.
 /// </summary>
-public sealed class EventPipeDecoder : IDisposable
+public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
 {
     private readonly CountingStream _input;
-    private readonly EventPipeEventSource _source;
     private readonly TraceAnalyzer _analyzer;
     private readonly TraceModel _model;
     private readonly Func<int, int, string?>? _threadNameLookup;
-    private readonly ulong[] _stackBuffer = new ulong[256];
-    private readonly Dictionary<ulong, int> _managedToOsThread = new();
-    private readonly HashSet<int> _foldedWaits = []; // threads inside a lock's internal wait (not emitted)
-    private readonly EventCacheFlusher _flusher;
-    private readonly ProbeEventDecoder _probes = new();
-    private bool _sawContentionWithoutOwner;
+    private readonly bool _forceTraceEvent;
+    private IEventReader? _reader;
     private bool _processing;
+    private bool _foldOnDispatch;
 
     /// <param name="stream">The .nettrace bytes; read to its end.</param>
     /// <param name="analyzer">Receives every decoded record.</param>
     /// <param name="threadNameLookup">Called once per new (pid, tid) in live sessions to name the thread.</param>
     public EventPipeDecoder(Stream stream, TraceAnalyzer analyzer, Func<int, int, string?>? threadNameLookup = null)
+        : this(stream, analyzer, threadNameLookup, forceTraceEvent: false)
+    {
+    }
+
+    /// <param name="forceTraceEvent">Read with TraceEvent even when our reader could (the equivalence tests' reference).</param>
+    internal EventPipeDecoder(Stream stream, TraceAnalyzer analyzer, Func<int, int, string?>? threadNameLookup, bool forceTraceEvent)
     {
         _input = new CountingStream(stream);
         _analyzer = analyzer;
         _model = analyzer.Model;
         _threadNameLookup = threadNameLookup;
-        try
-        {
-            _source = new EventPipeEventSource(_input);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new TraceFormatException("not a .nettrace file (no EventPipe header)", ex);
-        }
-
-        _source.AllEvents += OnEvent;
-        _flusher = new EventCacheFlusher(_source);
-        if (!EventRecordAccess.Available)
-        {
-            _model.AddNote("this TraceEvent build hides event stacks; findings have no stacks");
-        }
+        _forceTraceEvent = forceTraceEvent;
     }
 
     /// <summary>Bytes read from the stream so far.</summary>
     public long BytesRead => _input.BytesRead;
+
+    /// <summary>Whether <see cref="DispatchPending"/> works: true for every stream the runtime writes today (V5).</summary>
+    public bool CanDispatchPending => _reader?.CanDispatchPending ?? !_forceTraceEvent;
 
     /// <summary>Decodes until the stream ends. A stream cut short (killed target, truncated file) is not an error:
     /// what was read is kept and a note says where reading stopped.</summary>
     public void Process()
     {
         _processing = true;
+        Exception? failure = null;
         try
         {
-            _source.Process();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException && _model.TotalEvents == 0)
-        {
-            throw new TraceFormatException($"not a readable .nettrace ({ex.GetType().Name}: {FirstLine(ex.Message)})", ex);
+            _reader = OpenReader();
+            _reader.Process(this);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _model.AddNote($"the trace ends early: reading stopped at byte {_input.BytesRead:N0} ({ex.GetType().Name}: {FirstLine(ex.Message)})");
+            failure = ex;
+            Salvage();
+        }
+
+        if (failure is not null && _model.TotalEvents == 0)
+        {
+            throw new TraceFormatException($"not a readable .nettrace ({failure.GetType().Name}: {FirstLine(failure.Message)})", failure);
+        }
+
+        if (failure is not null)
+        {
+            _model.AddNote($"the trace ends early: reading stopped at byte {_input.BytesRead:N0} ({failure.GetType().Name}: {FirstLine(failure.Message)})");
             _model.Truncated = true;
             _model.TruncatedAtByte = _input.BytesRead;
         }
 
+        lock (_analyzer.SyncRoot)
+        {
+            CountFolded();
+        }
+
         _model.TraceBytes = _input.BytesRead;
-        _model.LostEvents = Math.Max(_model.LostEvents, _source.EventsLost);
+        _model.LostEvents = Math.Max(_model.LostEvents, _reader?.EventsLost ?? 0);
         if (_model.LostEvents > 0)
         {
             _model.AddNote($"EventPipe dropped {_model.LostEvents:N0} events (buffers full); waits that lost their end are not treated as deadlocks");
@@ -91,274 +96,65 @@ public sealed class EventPipeDecoder : IDisposable
     }
 
     /// <summary>
-    /// Live only: dispatch every event received so far instead of waiting for the next sequence point. Call on the
-    /// decoder thread, from the stream's read, when no more bytes are available yet.
+    /// Live only: dispatch every event received so far instead of waiting for the next sorted event or sequence point.
+    /// Call on the decoder thread, from the stream's read, when no more bytes are available yet.
     /// </summary>
     public void DispatchPending()
     {
-        if (_processing)
+        if (_processing && _reader is not null)
         {
-            _flusher.Flush();
-        }
-    }
-
-    /// <summary>Whether <see cref="DispatchPending"/> can work with this TraceEvent build.</summary>
-    public bool CanDispatchPending => EventCacheFlusher.Available;
-
-    /// <summary>Asks <see cref="Process"/> to return at the next event boundary.</summary>
-    public void StopProcessing() => _source.StopProcessing();
-
-    public void Dispose() => _source.Dispose();
-
-    private void OnEvent(TraceEvent data)
-    {
-        // Symbols, stacks and names are written here too: hold the analyzer's lock so a UI snapshot sees whole events.
-        lock (_analyzer.SyncRoot)
-        {
-            DecodeEvent(data);
-        }
-    }
-
-    private void DecodeEvent(TraceEvent data)
-    {
-        _model.TotalEvents++;
-        Guid provider = data.ProviderGuid;
-        int id = (int)data.ID;
-        if (TplEventDecoder.Handles(data))
-        {
-            DecodeTask(data);
-        }
-        else if (provider == RuntimeProviders.RuntimeGuid)
-        {
-            DecodeRuntime(data, id, rundown: false);
-        }
-        else if (provider == RuntimeProviders.RundownGuid)
-        {
-            DecodeRuntime(data, id, rundown: true);
-        }
-        else if (provider == RuntimeProviders.EventPipeGuid && id == RuntimeEventIds.ProcessInfo)
-        {
-            var reader = new PayloadReader(Payload(data));
-            ProcessInfo process = _model.Process(data.ProcessID);
-            process.CommandLine ??= reader.Utf16z();
-        }
-        else if (provider == ProbeEventDecoder.ProviderGuid && _probes.TryDecode(data, Payload(data), out TraceRecord probe))
-        {
-            Emit(probe with { StackId = Stack(data) });
-        }
-        else if (provider == RuntimeProviders.RuntimeCountersGuid)
-        {
-            DecodeCounter(data);
-        }
-        else
-        {
-            _model.Touch(data.TimeStampRelativeMSec);
-        }
-    }
-
-    private void DecodeCounter(TraceEvent data)
-    {
-        if (!CounterPayload.TryDecode(Payload(data), out string name, out double value))
-        {
-            _model.Touch(data.TimeStampRelativeMSec);
-            return;
-        }
-
-        Emit(TraceRecord.Thread(TraceEventKind.CounterSample, data.TimeStampRelativeMSec, data.ThreadID, data.ProcessID) with
-        {
-            Text = string.IsInterned(name) ?? name,
-            Amount = value,
-        });
-    }
-
-    private void DecodeRuntime(TraceEvent data, int id, bool rundown)
-    {
-        if (rundown)
-        {
-            if (id == RuntimeEventIds.MethodLoadVerbose || id == RuntimeEventIds.MethodDCEndVerbose)
+            _reader.DispatchPending(salvage: false);
+            if (_reader.EventsLost > _model.LostEvents)
             {
-                AddMethod(data);
-            }
-
-            // The rundown is written when tracing stops: its time is the trace's end, even when the target was silent.
-            _model.Touch(data.TimeStampRelativeMSec);
-            return;
-        }
-
-        int tid = data.ThreadID;
-        if (FoldLockInternalWait(id, tid))
-        {
-            return;
-        }
-
-        double time = data.TimeStampRelativeMSec;
-
-        int pid = data.ProcessID;
-        var reader = new PayloadReader(Payload(data));
-        switch (id)
-        {
-            case RuntimeEventIds.ContentionStart:
-            {
-                reader.U8();  // ContentionFlags: 0 managed, 1 native
-                reader.U16(); // ClrInstanceID
-                ulong lockId = reader.U64();
-                ulong objectId = reader.U64();
-                int owner = (int)reader.U64(); // .NET 8+: the owner's OS thread id (checked on .NET 10)
-                if (owner == 0)
+                lock (_analyzer.SyncRoot)
                 {
-                    _sawContentionWithoutOwner = true;
+                    _model.LostEvents = _reader.EventsLost; // the live Overview says "N lost" while it happens
                 }
-
-                Emit(TraceRecord.ContentionStart(time, tid, lockId, objectId, owner, Stack(data), pid));
-                break;
             }
-
-            case RuntimeEventIds.ContentionStop:
-                reader.U8();
-                reader.U16();
-                Emit(TraceRecord.ContentionStop(time, tid, reader.F64(), pid));
-                break;
-
-            case RuntimeEventIds.WaitHandleWaitStart:
-            {
-                var source = (WaitSource)reader.U8();
-                ulong objectId = reader.U64();
-                Emit(TraceRecord.WaitStart(time, tid, source, objectId, Stack(data), pid));
-                break;
-            }
-
-            case RuntimeEventIds.WaitHandleWaitStop:
-                Emit(TraceRecord.WaitStop(time, tid, pid));
-                break;
-
-            case RuntimeEventIds.ThreadCreated:
-            {
-                ulong managed = reader.U64();
-                reader.U64(); // AppDomainID
-                reader.U32(); // Flags
-                reader.U32(); // ManagedThreadIndex
-                int osThread = (int)reader.U32();
-                if (osThread != 0)
-                {
-                    _managedToOsThread[managed] = osThread;
-                    tid = osThread;
-                }
-
-                Emit(TraceRecord.Thread(TraceEventKind.ThreadCreated, time, tid, pid));
-                break;
-            }
-
-            case RuntimeEventIds.ThreadTerminated:
-            {
-                ulong managed = reader.U64();
-                if (_managedToOsThread.Remove(managed, out int osThread))
-                {
-                    tid = osThread;
-                }
-
-                Emit(TraceRecord.Thread(TraceEventKind.ThreadExited, time, tid, pid));
-                break;
-            }
-
-            case RuntimeEventIds.ThreadPoolWorkerThreadStart:
-                Emit(TraceRecord.Thread(TraceEventKind.PoolWorkerStart, time, tid, pid) with { Value = reader.U32() });
-                break;
-            case RuntimeEventIds.ThreadPoolWorkerThreadStop:
-                Emit(TraceRecord.Thread(TraceEventKind.PoolWorkerStop, time, tid, pid) with { Value = reader.U32() });
-                break;
-            case RuntimeEventIds.ThreadPoolWorkerThreadWait:
-                Emit(TraceRecord.Thread(TraceEventKind.PoolWorkerWait, time, tid, pid) with { Value = reader.U32() });
-                break;
-            case RuntimeEventIds.ThreadPoolWorkerThreadAdjustment:
-            {
-                double throughput = reader.F64();
-                uint newCount = reader.U32();
-                uint reason = reader.U32();
-                Emit(TraceRecord.Thread(TraceEventKind.PoolAdjustment, time, tid, pid) with { Value = newCount, Amount = throughput, Reason = (byte)reason });
-                break;
-            }
-
-            case RuntimeEventIds.ThreadPoolEnqueue:
-                Emit(TraceRecord.Thread(TraceEventKind.PoolEnqueue, time, tid, pid) with { ObjectId = reader.U64() });
-                break;
-            case RuntimeEventIds.ThreadPoolDequeue:
-                Emit(TraceRecord.Thread(TraceEventKind.PoolDequeue, time, tid, pid) with { ObjectId = reader.U64() });
-                break;
-
-            case RuntimeEventIds.MethodLoadVerbose:
-                AddMethod(data);
-                _model.Touch(time);
-                break;
-
-            default:
-                _model.Touch(time);
-                break;
         }
     }
 
-    private void DecodeTask(TraceEvent data)
+    /// <summary>Before the caller closes the stream of a forced stop: TraceEvent is asked to stop; our reader reads on
+    /// through what already arrived and ends at the cut (see <see cref="NettraceReader.StopProcessing"/>).</summary>
+    public void StopProcessing() => _reader?.StopProcessing();
+
+    public void Dispose()
     {
-        if (TplEventDecoder.TryDecode(data, Payload(data), out TraceRecord task))
+        (_reader as IDisposable)?.Dispose();
+        _input.Dispose();
+    }
+
+    private IEventReader OpenReader()
+    {
+        byte[] head = new byte[12];
+        int read = _input.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var stream = new PrefixedStream(head[..read], _input);
+        if (!_forceTraceEvent && NettraceReader.IsV5(head.AsSpan(0, read)))
         {
-            Emit(task with { StackId = Stack(data) });
+            return new NettraceReader(stream, _folding);
         }
-        else
+
+        _foldOnDispatch = true;
+        if (!EventRecordAccess.Available)
         {
-            _model.Touch(data.TimeStampRelativeMSec);
+            _model.AddNote("this TraceEvent build hides event stacks; findings have no stacks");
         }
+
+        return new TraceEventReader(stream);
     }
 
-    /// <summary>
-    /// Inside a lock contention, wait-handle events are the lock's own internal waits (~96 % of a convoy's events).
-    /// They say nothing the ContentionStart/Stop pair does not, so they are folded into it: counted, not decoded.
-    /// Checked before any other field is read, because this is the hottest path of a contended trace.
-    /// </summary>
-    private bool FoldLockInternalWait(int id, int tid)
+    /// <summary>Events already read but still waiting for their place in time order are kept, not dropped.</summary>
+    private void Salvage()
     {
-        if (id == RuntimeEventIds.WaitHandleWaitStart && _model.IsWaitingOnLock(tid))
+        try
         {
-            _foldedWaits.Add(tid);
-            return true;
+            _reader?.DispatchPending(salvage: true);
         }
-
-        return id == RuntimeEventIds.WaitHandleWaitStop && _foldedWaits.Count > 0 && _foldedWaits.Remove(tid);
-    }
-
-    private void Emit(in TraceRecord record)
-    {
-        if (_threadNameLookup is not null && !_model.Threads.ContainsKey(record.ThreadId))
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            ThreadInfo thread = _model.Thread(record.ThreadId, record.ProcessId, record.TimeMs);
-            thread.Name ??= _threadNameLookup(record.ProcessId, record.ThreadId);
+            // What could not be dispatched is lost; the note about the failure is written by the caller.
         }
-
-        _analyzer.OnEvent(record);
     }
-
-    private void AddMethod(TraceEvent data)
-    {
-        // MethodLoadVerbose / MethodDCEndVerbose: MethodID, ModuleID, MethodStartAddress, MethodSize, MethodToken,
-        // MethodFlags, then namespace (the type), name and signature as UTF-16 strings.
-        var reader = new PayloadReader(Payload(data));
-        reader.U64();
-        reader.U64();
-        ulong start = reader.U64();
-        uint size = reader.U32();
-        reader.U32();
-        reader.U32();
-        string type = reader.Utf16z();
-        string name = reader.Utf16z();
-        _model.Methods.Add(start, size, type, name);
-    }
-
-    private int Stack(TraceEvent data)
-    {
-        int frames = EventRecordAccess.ReadStack(data, _stackBuffer);
-        return frames == 0 ? -1 : _model.Stacks.Intern(_stackBuffer.AsSpan(0, frames));
-    }
-
-    private static unsafe ReadOnlySpan<byte> Payload(TraceEvent data) =>
-        data.EventDataLength <= 0 ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>((void*)data.DataStart, data.EventDataLength);
 
     private static string FirstLine(string text)
     {

@@ -4,10 +4,10 @@ using System.Text;
 namespace Tracer.Engine.Decoding;
 
 /// <summary>
-/// Checks the block framing of a .nettrace file (format V5, FastSerialization objects) before TraceEvent reads it.
-/// TraceEvent allocates each block's declared size up front, so a corrupt or hostile size field costs gigabytes;
-/// this scan finds the first block whose declared size is impossible (negative, larger than what is left of the
-/// file, or over a sane cap) so that reading can stop cleanly there. V6 blocks have 24-bit sizes and need no check.
+/// Checks the block framing of a .nettrace file (format V5, FastSerialization objects) before it is read. This scan
+/// finds the first block whose declared size is impossible (negative, larger than what is left of the file, or over a
+/// sane cap) so that reading stops cleanly there, with a note saying where. (Our reader bounds sizes by itself too;
+/// TraceEvent, used for other formats, allocates each block's declared size up front.) V6 blocks have 24-bit sizes.
 /// </summary>
 internal static class NettraceFraming
 {

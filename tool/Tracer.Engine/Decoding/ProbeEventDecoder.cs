@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Session;
 using Tracer.Engine.Events;
 
@@ -18,9 +17,10 @@ internal sealed class ProbeEventDecoder
     private readonly Dictionary<(int Process, ulong Id), string> _names = new();
 
     /// <summary>Decodes one probe event (without its stack); false for ids that are not probes (e.g. manifests).</summary>
-    public bool TryDecode(TraceEvent data, ReadOnlySpan<byte> payload, out TraceRecord record)
+    public bool TryDecode(in RawEvent data, out TraceRecord record)
     {
-        int id = (int)data.ID;
+        int id = data.EventId;
+        ReadOnlySpan<byte> payload = data.Payload;
         if (id < (int)ProbeOperation.LockAcquired || id > (int)ProbeOperation.RegionEnd || payload.Length < 8)
         {
             record = default;
@@ -29,8 +29,8 @@ internal sealed class ProbeEventDecoder
 
         var reader = new PayloadReader(payload);
         ulong objectId = reader.U64();
-        string? name = Name(data.ProcessID, objectId, payload[8..]);
-        record = ProbeRecord.Create((ProbeOperation)id, data.TimeStampRelativeMSec, data.ThreadID, objectId, name, -1, data.ProcessID);
+        string? name = Name(data.ProcessId, objectId, payload[8..]);
+        record = ProbeRecord.Create((ProbeOperation)id, data.TimeMs, data.ThreadId, objectId, name, -1, data.ProcessId);
         return true;
     }
 

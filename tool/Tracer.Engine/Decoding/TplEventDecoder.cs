@@ -1,4 +1,3 @@
-using Microsoft.Diagnostics.Tracing;
 using Tracer.Engine.Events;
 
 namespace Tracer.Engine.Decoding;
@@ -25,19 +24,20 @@ public static class TplEventDecoder
     private const int ExceptionThrownId = 80;
 
     /// <summary>Whether <paramref name="data"/> is one of the events this decoder reads (cheap: provider and id only).</summary>
-    public static bool Handles(TraceEvent data)
+    public static bool Handles(in RawEvent data)
     {
-        int id = (int)data.ID;
-        return ((id == TaskCompletedId || id == TaskStartedId) && data.ProviderGuid == TplGuid) || (id == ExceptionThrownId && data.ProviderGuid == RuntimeProviders.RuntimeGuid);
+        int id = data.EventId;
+        return ((id == TaskCompletedId || id == TaskStartedId) && data.Provider == TraceProvider.Tpl) || (id == ExceptionThrownId && data.Provider == TraceProvider.Runtime);
     }
 
     /// <summary>Decodes an event <see cref="Handles"/> accepted; false when it says nothing of interest (a task that ran
     /// to completion). The caller adds the stack.</summary>
-    public static bool TryDecode(TraceEvent data, ReadOnlySpan<byte> payload, out TraceRecord record)
+    public static bool TryDecode(in RawEvent data, out TraceRecord record)
     {
         record = default;
-        int id = (int)data.ID;
-        if (data.ProviderGuid == TplGuid && id == TaskStartedId)
+        int id = data.EventId;
+        ReadOnlySpan<byte> payload = data.Payload;
+        if (data.Provider == TraceProvider.Tpl && id == TaskStartedId)
         {
             // OriginatingTaskSchedulerID i32, OriginatingTaskID i32, TaskID i32.
             var started = new PayloadReader(payload);
@@ -47,7 +47,7 @@ public static class TplEventDecoder
             return true;
         }
 
-        if (data.ProviderGuid == TplGuid && id == TaskCompletedId)
+        if (data.Provider == TraceProvider.Tpl && id == TaskCompletedId)
         {
             // OriginatingTaskSchedulerID i32, OriginatingTaskID i32, TaskID i32, IsExceptional bool (4 bytes in EventPipe).
             var reader = new PayloadReader(payload);
@@ -64,7 +64,7 @@ public static class TplEventDecoder
             return true;
         }
 
-        if (data.ProviderGuid == RuntimeProviders.RuntimeGuid && id == ExceptionThrownId)
+        if (data.Provider == TraceProvider.Runtime && id == ExceptionThrownId)
         {
             var reader = new PayloadReader(payload);
             string type = reader.Utf16z();
@@ -76,12 +76,12 @@ public static class TplEventDecoder
         return false;
     }
 
-    private static TraceRecord Task(TraceEvent data, TaskEventReason reason) => new()
+    private static TraceRecord Task(in RawEvent data, TaskEventReason reason) => new()
     {
         Kind = TraceEventKind.TaskEvent,
-        TimeMs = data.TimeStampRelativeMSec,
-        ThreadId = data.ThreadID,
-        ProcessId = data.ProcessID,
+        TimeMs = data.TimeMs,
+        ThreadId = data.ThreadId,
+        ProcessId = data.ProcessId,
         Reason = (byte)reason,
         StackId = -1,
     };
