@@ -17,6 +17,9 @@ public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
     private double _allWaitMs;
     private int _stopsSinceCheck;
 
+    public bool Handles(TraceEventKind kind) =>
+        kind is TraceEventKind.ContentionStart or TraceEventKind.ContentionStop;
+
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         switch (e.Kind)

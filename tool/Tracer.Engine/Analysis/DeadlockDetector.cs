@@ -25,6 +25,11 @@ public sealed class DeadlockDetector : IDetector
     private readonly List<int> _walkOrder = [];
     private readonly Dictionary<int, int> _walkPosition = new();
 
+    public bool Handles(TraceEventKind kind) =>
+        kind is TraceEventKind.ContentionStart or TraceEventKind.ContentionStop or TraceEventKind.ThreadExited or TraceEventKind.Probe
+            or TraceEventKind.TaskEvent or TraceEventKind.PoolEnqueue or TraceEventKind.PoolDequeue or TraceEventKind.PoolWorkerStart
+            or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolWorkerWait;
+
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         switch (e.Kind)

@@ -28,6 +28,9 @@ public sealed class LockStarvationDetector : IDetector
     private readonly Dictionary<ulong, LockStats> _locks = new();
     private readonly Dictionary<int, (ulong LockId, double SinceMs)> _waiting = new();
 
+    public bool Handles(TraceEventKind kind) =>
+        kind is TraceEventKind.ContentionStart or TraceEventKind.ContentionStop;
+
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         switch (e.Kind)
