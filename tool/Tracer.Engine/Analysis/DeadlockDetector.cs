@@ -24,6 +24,7 @@ public sealed class DeadlockDetector : IDetector
     private readonly Dictionary<string, int[]> _reported = new();
     private readonly List<int> _walkOrder = [];
     private readonly Dictionary<int, int> _walkPosition = new();
+    private const int ShortWalk = 16;
 
     public bool Handles(TraceEventKind kind) =>
         kind is TraceEventKind.ContentionStart or TraceEventKind.ContentionStop or TraceEventKind.ThreadExited or TraceEventKind.Probe
@@ -85,15 +86,21 @@ public sealed class DeadlockDetector : IDetector
     private void FindCycleFrom(int start, IFindingSink sink)
     {
         // Each thread has at most one outgoing edge, so the walk is a path; a repeat is a cycle. Runs on every contention:
-        // the two collections are reused, not allocated per call.
+        // the two collections are reused, not allocated per call, and a short path (nearly always one or two threads)
+        // is searched in the list instead of hashed.
         List<int> order = _walkOrder;
         Dictionary<int, int> position = _walkPosition;
         order.Clear();
-        position.Clear();
+        if (position.Count > 0)
+        {
+            position.Clear();
+        }
+
         int current = start;
         while (true)
         {
-            if (position.TryGetValue(current, out int first))
+            int first = order.Count <= ShortWalk ? order.IndexOf(current) : position.GetValueOrDefault(current, -1);
+            if (first >= 0)
             {
                 Report(order.GetRange(first, order.Count - first), sink);
                 return;
@@ -104,7 +111,19 @@ public sealed class DeadlockDetector : IDetector
                 return;
             }
 
-            position[current] = order.Count;
+            if (order.Count == ShortWalk)
+            {
+                for (int i = 0; i < order.Count; i++)
+                {
+                    position[order[i]] = i;
+                }
+            }
+
+            if (order.Count >= ShortWalk)
+            {
+                position[current] = order.Count;
+            }
+
             order.Add(current);
             current = owner;
         }

@@ -28,7 +28,11 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
             case TraceEventKind.ContentionStop:
                 if (_lockWaits.Remove(e.ThreadId, out Pending lockWait))
                 {
-                    _handleWaits.Remove(e.ThreadId);
+                    if (_handleWaits.Count > 0)
+                    {
+                        _handleWaits.Remove(e.ThreadId);
+                    }
+
                     Keep(e.ThreadId, lockWait, true, e.DurationNs > 0 ? e.DurationNs / 1e6 : e.TimeMs - lockWait.StartMs, e.TimeMs);
                 }
 
