@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Tracer.Engine.Decoding;
 
 /// <summary>
@@ -9,8 +12,11 @@ namespace Tracer.Engine.Decoding;
 /// </summary>
 internal sealed class LockWaitFolding
 {
-    private readonly HashSet<int> _inContention = [];
-    private readonly HashSet<int> _foldedWaits = []; // threads inside a folded wait (its stop is folded too)
+    private const byte InContention = 1, InFoldedWait = 2; // a folded wait's stop is folded too
+
+    /// <summary>Each thread's state bits: one hash lookup per event (two sets cost ~2.5 % of a replay). Entries stay
+    /// (zero) after their thread's contention: bounded by the thread count.</summary>
+    private readonly Dictionary<int, byte> _threads = new();
 
     /// <summary>Events folded so far; the decoder adds them to the event count.</summary>
     public long Folded { get; private set; }
@@ -26,18 +32,45 @@ internal sealed class LockWaitFolding
         switch (eventId)
         {
             case RuntimeEventIds.ContentionStart:
-                _inContention.Add(threadId);
+                CollectionsMarshal.GetValueRefOrAddDefault(_threads, threadId, out _) |= InContention;
                 return false;
             case RuntimeEventIds.ContentionStop:
-                _inContention.Remove(threadId);
+            {
+                ref byte state = ref CollectionsMarshal.GetValueRefOrNullRef(_threads, threadId);
+                if (!Unsafe.IsNullRef(ref state))
+                {
+                    state &= unchecked((byte)~InContention);
+                }
+
                 return false;
-            case RuntimeEventIds.WaitHandleWaitStart when _inContention.Contains(threadId):
-                _foldedWaits.Add(threadId);
+            }
+
+            case RuntimeEventIds.WaitHandleWaitStart:
+            {
+                ref byte state = ref CollectionsMarshal.GetValueRefOrNullRef(_threads, threadId);
+                if (Unsafe.IsNullRef(ref state) || (state & InContention) == 0)
+                {
+                    return false;
+                }
+
+                state |= InFoldedWait;
                 Folded++;
                 return true;
-            case RuntimeEventIds.WaitHandleWaitStop when _foldedWaits.Count > 0 && _foldedWaits.Remove(threadId):
+            }
+
+            case RuntimeEventIds.WaitHandleWaitStop:
+            {
+                ref byte state = ref CollectionsMarshal.GetValueRefOrNullRef(_threads, threadId);
+                if (Unsafe.IsNullRef(ref state) || (state & InFoldedWait) == 0)
+                {
+                    return false;
+                }
+
+                state &= unchecked((byte)~InFoldedWait);
                 Folded++;
                 return true;
+            }
+
             default:
                 return false;
         }
