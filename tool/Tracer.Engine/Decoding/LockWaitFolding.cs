@@ -14,9 +14,13 @@ internal sealed class LockWaitFolding
 {
     private const byte InContention = 1, InFoldedWait = 2; // a folded wait's stop is folded too
 
-    /// <summary>Each thread's state bits: one hash lookup per event (two sets cost ~2.5 % of a replay). Entries stay
-    /// (zero) after their thread's contention: bounded by the thread count.</summary>
-    private readonly Dictionary<int, byte> _threads = new();
+    /// <summary>Thread ids below this index an array directly (Linux tids are below pid_max, 2^22 at most); others hash.</summary>
+    private const int DirectLimit = 1 << 22;
+
+    /// <summary>Each thread's state bits, found without hashing for the usual small thread ids (two hash sets cost ~2.5 %
+    /// of a replay); the array grows to the largest such id seen.</summary>
+    private byte[] _direct = new byte[1024];
+    private readonly Dictionary<int, byte> _others = new();
 
     /// <summary>Events folded so far; the decoder adds them to the event count.</summary>
     public long Folded { get; private set; }
@@ -32,11 +36,11 @@ internal sealed class LockWaitFolding
         switch (eventId)
         {
             case RuntimeEventIds.ContentionStart:
-                CollectionsMarshal.GetValueRefOrAddDefault(_threads, threadId, out _) |= InContention;
+                State(threadId, add: true) |= InContention;
                 return false;
             case RuntimeEventIds.ContentionStop:
             {
-                ref byte state = ref CollectionsMarshal.GetValueRefOrNullRef(_threads, threadId);
+                ref byte state = ref State(threadId, add: false);
                 if (!Unsafe.IsNullRef(ref state))
                 {
                     state &= unchecked((byte)~InContention);
@@ -47,7 +51,7 @@ internal sealed class LockWaitFolding
 
             case RuntimeEventIds.WaitHandleWaitStart:
             {
-                ref byte state = ref CollectionsMarshal.GetValueRefOrNullRef(_threads, threadId);
+                ref byte state = ref State(threadId, add: false);
                 if (Unsafe.IsNullRef(ref state) || (state & InContention) == 0)
                 {
                     return false;
@@ -60,7 +64,7 @@ internal sealed class LockWaitFolding
 
             case RuntimeEventIds.WaitHandleWaitStop:
             {
-                ref byte state = ref CollectionsMarshal.GetValueRefOrNullRef(_threads, threadId);
+                ref byte state = ref State(threadId, add: false);
                 if (Unsafe.IsNullRef(ref state) || (state & InFoldedWait) == 0)
                 {
                     return false;
@@ -74,5 +78,28 @@ internal sealed class LockWaitFolding
             default:
                 return false;
         }
+    }
+
+    /// <summary>The thread's state bits; a null ref when it has none and <paramref name="add"/> is false.</summary>
+    private ref byte State(int threadId, bool add)
+    {
+        if ((uint)threadId < (uint)_direct.Length)
+        {
+            return ref _direct[threadId];
+        }
+
+        if ((uint)threadId < DirectLimit)
+        {
+            if (!add)
+            {
+                return ref Unsafe.NullRef<byte>(); // never set: beyond the array
+            }
+
+            Array.Resize(ref _direct, (int)Math.Min(DirectLimit, Math.Max((uint)threadId + 1, (uint)_direct.Length * 2)));
+            return ref _direct[threadId];
+        }
+
+        return ref add ? ref CollectionsMarshal.GetValueRefOrAddDefault(_others, threadId, out _)
+            : ref CollectionsMarshal.GetValueRefOrNullRef(_others, threadId);
     }
 }
