@@ -14,6 +14,10 @@ public sealed class TraceModel
     private readonly Dictionary<int, PendingWait> _pendingHandleWaits = new();
     /// <summary>The lock of the last contention: a convoy is one lock over and over, so most lookups end here.</summary>
     private LockInfo? _lastLock;
+    /// <summary><see cref="Threads"/> again, indexed by thread id for the usual small ids: every record looks its thread
+    /// up, and an array index is cheaper than a hash. Grows to the largest such id seen.</summary>
+    private ThreadInfo?[] _threadsById = new ThreadInfo?[256];
+    private const int DirectThreadLimit = 1 << 18;
 
     public Dictionary<int, ProcessInfo> Processes { get; } = new();
     public Dictionary<int, ThreadInfo> Threads { get; } = new();
@@ -71,10 +75,25 @@ public sealed class TraceModel
 
     public ThreadInfo Thread(int threadId, int processId, double timeMs)
     {
+        if ((uint)threadId < (uint)_threadsById.Length && _threadsById[threadId] is { } known)
+        {
+            return known;
+        }
+
         if (!Threads.TryGetValue(threadId, out ThreadInfo? thread))
         {
             thread = new ThreadInfo(processId, threadId, timeMs);
             Threads.Add(threadId, thread);
+        }
+
+        if ((uint)threadId < DirectThreadLimit)
+        {
+            if (threadId >= _threadsById.Length)
+            {
+                Array.Resize(ref _threadsById, Math.Min(DirectThreadLimit, Math.Max(threadId + 1, _threadsById.Length * 2)));
+            }
+
+            _threadsById[threadId] = thread;
         }
 
         return thread;
