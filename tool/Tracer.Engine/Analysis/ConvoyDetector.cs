@@ -13,7 +13,7 @@ public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
 {
     private const int CheckEvery = 32;
     private readonly Dictionary<ulong, LockTotals> _locks = new();
-    private readonly Dictionary<int, (ulong LockId, double StartMs, int StackId, int ProcessId)> _waiting = new();
+    private readonly ThreadMap<(ulong LockId, double StartMs, int StackId, int ProcessId)> _waiting = new();
     private readonly HashSet<string> _reported = [];
     private double _allWaitMs;
     private LockTotals? _lastLock; // a convoy is one lock over and over: most lookups end here

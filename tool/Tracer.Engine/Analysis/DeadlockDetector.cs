@@ -19,7 +19,7 @@ namespace Tracer.Engine.Analysis;
 /// </summary>
 public sealed class DeadlockDetector : IDetector
 {
-    private readonly Dictionary<int, Wait> _waiting = new();
+    private readonly ThreadMap<Wait> _waiting = new();
     private readonly Dictionary<ulong, LockState> _locks = new();
     private LockState? _lastLock; // a contended program mostly contends one lock: most lookups end here
     private readonly Dictionary<string, int[]> _reported = new();

@@ -27,7 +27,7 @@ public sealed class LockStarvationDetector : IDetector
     public const int MaxHoldShare = 5;
 
     private readonly Dictionary<ulong, LockStats> _locks = new();
-    private readonly Dictionary<int, (ulong LockId, double SinceMs)> _waiting = new();
+    private readonly ThreadMap<(ulong LockId, double SinceMs)> _waiting = new();
     private ulong _lastLockId;
     private LockStats? _lastLock; // a contended program mostly contends one lock: most lookups end here
 

@@ -10,8 +10,8 @@ namespace Tracer.Engine.Analysis;
 public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
 {
     private readonly double _minMs = options.LongWaitAfter.TotalMilliseconds;
-    private readonly Dictionary<int, Pending> _lockWaits = new();
-    private readonly Dictionary<int, Pending> _handleWaits = new();
+    private readonly ThreadMap<Pending> _lockWaits = new();
+    private readonly ThreadMap<Pending> _handleWaits = new();
     private readonly HashSet<int> _poolIdle = [];
     private readonly List<Resolved> _longest = [];
     private readonly Dictionary<int, (Pending Wait, double EndMs, double SliceMs)> _ended = new();
