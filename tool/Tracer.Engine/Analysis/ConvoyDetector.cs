@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tracer.Engine.Events;
 
 namespace Tracer.Engine.Analysis;
@@ -12,10 +13,14 @@ public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
 {
     private const int CheckEvery = 32;
     private readonly Dictionary<ulong, LockTotals> _locks = new();
-    private readonly Dictionary<int, (ulong LockId, double StartMs, int StackId, int ProcessId)> _waiting = new();
+    private readonly ThreadMap<(ulong LockId, double StartMs, int StackId, int ProcessId)> _waiting = new();
     private readonly HashSet<string> _reported = [];
     private double _allWaitMs;
+    private LockTotals? _lastLock; // a convoy is one lock over and over: most lookups end here
     private int _stopsSinceCheck;
+
+    public bool Handles(TraceEventKind kind) =>
+        kind is TraceEventKind.ContentionStart or TraceEventKind.ContentionStop;
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
@@ -27,13 +32,10 @@ public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
                 totals.Contentions++;
                 if (e.OwnerThreadId != 0)
                 {
-                    totals.Owners[e.OwnerThreadId] = totals.Owners.GetValueOrDefault(e.OwnerThreadId) + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(totals.Owners, e.OwnerThreadId, out _)++;
                 }
 
-                if (!totals.Waiters.ContainsKey(e.ThreadId))
-                {
-                    totals.Waiters[e.ThreadId] = (e.StackId, e.TimeMs, e.ProcessId);
-                }
+                totals.Waiters.TryAdd(e.ThreadId, (e.StackId, e.TimeMs, e.ProcessId));
 
                 _waiting[e.ThreadId] = (e.LockId, e.TimeMs, e.StackId, e.ProcessId);
                 break;
@@ -60,13 +62,18 @@ public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
 
     private LockTotals Totals(ulong lockId)
     {
+        if (_lastLock is not null && _lastLock.LockId == lockId)
+        {
+            return _lastLock;
+        }
+
         if (!_locks.TryGetValue(lockId, out LockTotals? totals))
         {
             totals = new LockTotals(lockId);
             _locks.Add(lockId, totals);
         }
 
-        return totals;
+        return _lastLock = totals;
     }
 
     /// <summary>Reports a dominating lock once when it appears (so a live session can stop on it) and with its final

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tracer.Engine.Events;
 
 namespace Tracer.Engine.Analysis;
@@ -18,12 +19,18 @@ namespace Tracer.Engine.Analysis;
 /// </summary>
 public sealed class DeadlockDetector : IDetector
 {
-    private readonly Dictionary<int, Wait> _waiting = new();
-    private readonly Dictionary<ulong, int> _owners = new();
-    private readonly Dictionary<ulong, ulong> _lockObjects = new();
+    private readonly ThreadMap<Wait> _waiting = new();
+    private readonly Dictionary<ulong, LockState> _locks = new();
+    private LockState? _lastLock; // a contended program mostly contends one lock: most lookups end here
     private readonly Dictionary<string, int[]> _reported = new();
     private readonly List<int> _walkOrder = [];
     private readonly Dictionary<int, int> _walkPosition = new();
+    private const int ShortWalk = 16;
+
+    public bool Handles(TraceEventKind kind) =>
+        kind is TraceEventKind.ContentionStart or TraceEventKind.ContentionStop or TraceEventKind.ThreadExited or TraceEventKind.Probe
+            or TraceEventKind.TaskEvent or TraceEventKind.PoolEnqueue or TraceEventKind.PoolDequeue or TraceEventKind.PoolWorkerStart
+            or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolWorkerWait;
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
@@ -36,10 +43,11 @@ public sealed class DeadlockDetector : IDetector
                 }
 
                 _waiting[e.ThreadId] = new Wait(e.LockId, e.TimeMs, e.StackId, e.ProcessId);
-                _lockObjects[e.LockId] = e.ObjectId;
+                LockState state = Lock(e.LockId);
+                state.ObjectId = e.ObjectId;
                 if (e.OwnerThreadId != 0)
                 {
-                    _owners[e.LockId] = e.OwnerThreadId;
+                    state.SetOwner(e.OwnerThreadId);
                 }
 
                 FindCycleFrom(e.ThreadId, sink);
@@ -48,7 +56,7 @@ public sealed class DeadlockDetector : IDetector
             case TraceEventKind.ContentionStop:
                 if (_waiting.Remove(e.ThreadId, out Wait done))
                 {
-                    _owners[done.LockId] = e.ThreadId;
+                    Lock(done.LockId).SetOwner(e.ThreadId);
                 }
 
                 RetractCyclesWith(e.ThreadId, sink);
@@ -80,26 +88,44 @@ public sealed class DeadlockDetector : IDetector
     private void FindCycleFrom(int start, IFindingSink sink)
     {
         // Each thread has at most one outgoing edge, so the walk is a path; a repeat is a cycle. Runs on every contention:
-        // the two collections are reused, not allocated per call.
+        // the two collections are reused, not allocated per call, and a short path (nearly always one or two threads)
+        // is searched in the list instead of hashed.
         List<int> order = _walkOrder;
         Dictionary<int, int> position = _walkPosition;
         order.Clear();
-        position.Clear();
+        if (position.Count > 0)
+        {
+            position.Clear();
+        }
+
         int current = start;
         while (true)
         {
-            if (position.TryGetValue(current, out int first))
+            int first = order.Count <= ShortWalk ? order.IndexOf(current) : position.GetValueOrDefault(current, -1);
+            if (first >= 0)
             {
                 Report(order.GetRange(first, order.Count - first), sink);
                 return;
             }
 
-            if (!_waiting.TryGetValue(current, out Wait wait) || !_owners.TryGetValue(wait.LockId, out int owner) || owner == current)
+            if (!_waiting.TryGetValue(current, out Wait wait) || FindLock(wait.LockId) is not { HasOwner: true, Owner: int owner } || owner == current)
             {
                 return;
             }
 
-            position[current] = order.Count;
+            if (order.Count == ShortWalk)
+            {
+                for (int i = 0; i < order.Count; i++)
+                {
+                    position[order[i]] = i;
+                }
+            }
+
+            if (order.Count >= ShortWalk)
+            {
+                position[current] = order.Count;
+            }
+
             order.Add(current);
             current = owner;
         }
@@ -124,7 +150,7 @@ public sealed class DeadlockDetector : IDetector
             Wait wait = _waiting[threads[i]];
             int holder = threads[(i + 1) % threads.Length];
             members.Add(new FindingThread(threads[i], "waits", wait.LockId, holder, wait.StackId, wait.SinceMs, wait.ProcessId));
-            locks.Add(new FindingLock(wait.LockId, _lockObjects.GetValueOrDefault(wait.LockId), holder));
+            locks.Add(new FindingLock(wait.LockId, FindLock(wait.LockId)?.ObjectId ?? 0, holder));
         }
 
         // The cycle closed when its last wait began: independent of the order events from different threads arrive in.
@@ -157,6 +183,31 @@ public sealed class DeadlockDetector : IDetector
                 sink.Retract(key);
             }
         }
+    }
+
+    private LockState Lock(ulong lockId)
+    {
+        if (_lastLock is not null && _lastLock.LockId == lockId)
+        {
+            return _lastLock;
+        }
+
+        ref LockState? state = ref CollectionsMarshal.GetValueRefOrAddDefault(_locks, lockId, out _);
+        return _lastLock = state ??= new LockState(lockId);
+    }
+
+    private LockState? FindLock(ulong lockId) =>
+        _lastLock is not null && _lastLock.LockId == lockId ? _lastLock : _locks.GetValueOrDefault(lockId);
+
+    /// <summary>What is known of a lock: its object and its last known owner.</summary>
+    private sealed class LockState(ulong lockId)
+    {
+        public ulong LockId { get; } = lockId;
+        public ulong ObjectId { get; set; }
+        public bool HasOwner { get; private set; }
+        public int Owner { get; private set; }
+
+        public void SetOwner(int owner) => (HasOwner, Owner) = (true, owner);
     }
 
     private readonly record struct Wait(ulong LockId, double SinceMs, int StackId, int ProcessId);

@@ -17,6 +17,9 @@ public sealed class FaultedTaskDetector : IDetector
     private readonly Dictionary<int, (string Text, int StackId)> _firstThrow = new();
     private readonly List<Faulted> _faulted = [];
 
+    public bool Handles(TraceEventKind kind) =>
+        kind == TraceEventKind.TaskEvent;
+
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         if (e.Kind != TraceEventKind.TaskEvent)

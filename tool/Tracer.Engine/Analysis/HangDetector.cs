@@ -56,7 +56,11 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
                     _owners[done.Subject] = e.ThreadId;
                 }
 
-                _handles.Remove(e.ThreadId);
+                if (_handles.Count > 0)
+                {
+                    _handles.Remove(e.ThreadId);
+                }
+
                 RefreshIfHung(e.ThreadId, sink);
                 break;
             case TraceEventKind.PoolWorkerWait:
@@ -132,7 +136,7 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
 
     private void RefreshIfHung(int threadId, IFindingSink sink)
     {
-        if (_hungThreads.Contains(threadId))
+        if (_hungThreads.Count > 0 && _hungThreads.Contains(threadId))
         {
             Refresh(sink, force: true);
         }

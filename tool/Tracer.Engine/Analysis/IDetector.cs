@@ -10,6 +10,11 @@ public interface IDetector
 {
     void OnEvent(in TraceRecord e, IFindingSink sink);
 
+    /// <summary>Whether <see cref="OnEvent"/> does anything with records of <paramref name="kind"/>: the analyzer asks once
+    /// per kind and then hands each record only to the detectors that handle its kind (most records are contentions,
+    /// which most detectors ignore). Must not depend on state.</summary>
+    bool Handles(TraceEventKind kind) => true;
+
     /// <summary>The trace ended (or a live session is asked for its state) at <paramref name="endMs"/>.</summary>
     void Complete(double endMs, IFindingSink sink);
 }

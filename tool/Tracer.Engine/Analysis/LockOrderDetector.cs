@@ -19,6 +19,9 @@ public sealed class LockOrderDetector : IDetector
     private readonly HashSet<string> _reported = [];
     private static readonly HashSet<ulong> s_noGuards = [];
 
+    public bool Handles(TraceEventKind kind) =>
+        kind == TraceEventKind.Probe;
+
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         switch (ProbeRecord.Operation(e))

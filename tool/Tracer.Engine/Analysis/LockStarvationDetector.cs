@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tracer.Engine.Events;
 
 namespace Tracer.Engine.Analysis;
@@ -26,7 +27,12 @@ public sealed class LockStarvationDetector : IDetector
     public const int MaxHoldShare = 5;
 
     private readonly Dictionary<ulong, LockStats> _locks = new();
-    private readonly Dictionary<int, (ulong LockId, double SinceMs)> _waiting = new();
+    private readonly ThreadMap<(ulong LockId, double SinceMs)> _waiting = new();
+    private ulong _lastLockId;
+    private LockStats? _lastLock; // a contended program mostly contends one lock: most lookups end here
+
+    public bool Handles(TraceEventKind kind) =>
+        kind is TraceEventKind.ContentionStart or TraceEventKind.ContentionStop;
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
@@ -34,11 +40,7 @@ public sealed class LockStarvationDetector : IDetector
         {
             case TraceEventKind.ContentionStart:
             {
-                if (!_locks.TryGetValue(e.LockId, out LockStats? stats))
-                {
-                    stats = new LockStats(e.ObjectId);
-                    _locks.Add(e.LockId, stats);
-                }
+                LockStats stats = Lock(e.LockId, e.ObjectId);
 
                 ThreadStats waiter = stats.Thread(e.ThreadId, e.ProcessId);
                 waiter.Waits++;
@@ -62,7 +64,7 @@ public sealed class LockStarvationDetector : IDetector
             }
 
             case TraceEventKind.ContentionStop:
-                if (_waiting.Remove(e.ThreadId, out var wait) && _locks.TryGetValue(wait.LockId, out LockStats? waited))
+                if (_waiting.Remove(e.ThreadId, out var wait) && FindLock(wait.LockId) is { } waited)
                 {
                     double ms = e.DurationNs > 0 ? e.DurationNs / 1e6 : e.TimeMs - wait.SinceMs;
                     waited.Thread(e.ThreadId, e.ProcessId).WaitMs += ms;
@@ -70,6 +72,34 @@ public sealed class LockStarvationDetector : IDetector
 
                 break;
         }
+    }
+
+    private LockStats Lock(ulong lockId, ulong objectId)
+    {
+        if (FindLock(lockId) is { } stats)
+        {
+            return stats;
+        }
+
+        stats = new LockStats(objectId);
+        _locks.Add(lockId, stats);
+        (_lastLockId, _lastLock) = (lockId, stats);
+        return stats;
+    }
+
+    private LockStats? FindLock(ulong lockId)
+    {
+        if (_lastLock is not null && _lastLockId == lockId)
+        {
+            return _lastLock;
+        }
+
+        if (_locks.TryGetValue(lockId, out LockStats? stats))
+        {
+            (_lastLockId, _lastLock) = (lockId, stats);
+        }
+
+        return stats;
     }
 
     public void Complete(double endMs, IFindingSink sink)
@@ -148,13 +178,8 @@ public sealed class LockStarvationDetector : IDetector
 
         public ThreadStats Thread(int threadId, int processId)
         {
-            if (!Threads.TryGetValue(threadId, out ThreadStats? t))
-            {
-                t = new ThreadStats(processId);
-                Threads.Add(threadId, t);
-            }
-
-            return t;
+            ref ThreadStats? t = ref CollectionsMarshal.GetValueRefOrAddDefault(Threads, threadId, out _);
+            return t ??= new ThreadStats(processId);
         }
     }
 

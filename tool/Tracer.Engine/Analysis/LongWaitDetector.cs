@@ -10,8 +10,8 @@ namespace Tracer.Engine.Analysis;
 public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
 {
     private readonly double _minMs = options.LongWaitAfter.TotalMilliseconds;
-    private readonly Dictionary<int, Pending> _lockWaits = new();
-    private readonly Dictionary<int, Pending> _handleWaits = new();
+    private readonly ThreadMap<Pending> _lockWaits = new();
+    private readonly ThreadMap<Pending> _handleWaits = new();
     private readonly HashSet<int> _poolIdle = [];
     private readonly List<Resolved> _longest = [];
     private readonly Dictionary<int, (Pending Wait, double EndMs, double SliceMs)> _ended = new();
@@ -28,7 +28,11 @@ public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
             case TraceEventKind.ContentionStop:
                 if (_lockWaits.Remove(e.ThreadId, out Pending lockWait))
                 {
-                    _handleWaits.Remove(e.ThreadId);
+                    if (_handleWaits.Count > 0)
+                    {
+                        _handleWaits.Remove(e.ThreadId);
+                    }
+
                     Keep(e.ThreadId, lockWait, true, e.DurationNs > 0 ? e.DurationNs / 1e6 : e.TimeMs - lockWait.StartMs, e.TimeMs);
                 }
 

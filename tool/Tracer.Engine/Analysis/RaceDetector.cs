@@ -33,6 +33,9 @@ public sealed class RaceDetector : IDetector
     /// <summary>Probe events analysed so far (after reordering).</summary>
     public long ProcessedEvents { get; private set; }
 
+    public bool Handles(TraceEventKind kind) =>
+        kind == TraceEventKind.Probe;
+
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         ProbeOperation op = ProbeRecord.Operation(e);

@@ -27,6 +27,10 @@ public sealed class StarvationDetector : IDetector
     /// <summary>Work items enqueued and not yet dequeued (ThreadPoolEnqueue/Dequeue), when the trace has them.</summary>
     private long _queued;
 
+    public bool Handles(TraceEventKind kind) =>
+        kind is TraceEventKind.PoolEnqueue or TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerWait or TraceEventKind.PoolDequeue
+            or TraceEventKind.WaitStart or TraceEventKind.WaitStop or TraceEventKind.PoolAdjustment or TraceEventKind.CounterSample;
+
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         switch (e.Kind)

@@ -6,14 +6,26 @@ namespace Tracer.Engine.Analysis;
 /// <summary>The model plus the detectors: the one path every event takes, live or replayed.</summary>
 public sealed class TraceAnalyzer
 {
-    private readonly IDetector[] _detectors; // an array: the per-event loop must not allocate an enumerator
+    private readonly IDetector[] _detectors;
+    /// <summary>Per record kind, the OnEvent of each detector that handles it, in catalog order. Delegates bound to the
+    /// detectors' own methods: a direct call each, where an interface call on this megamorphic site went through the
+    /// runtime's resolve stub (4 % of a replay).</summary>
+    private readonly RecordHandler[][] _handlers;
     private bool _completed;
 
     public TraceAnalyzer(AnalysisOptions? options = null, IEnumerable<IDetector>? detectors = null)
     {
         Options = options ?? new AnalysisOptions();
         _detectors = [.. detectors ?? DetectorCatalog.Create(Options)];
+        TraceEventKind[] kinds = Enum.GetValues<TraceEventKind>();
+        _handlers = new RecordHandler[kinds.Length][];
+        foreach (TraceEventKind kind in kinds)
+        {
+            _handlers[(int)kind] = [.. _detectors.Where(d => d.Handles(kind)).Select(d => (RecordHandler)d.OnEvent)];
+        }
     }
+
+    private delegate void RecordHandler(in TraceRecord e, IFindingSink sink);
 
     public AnalysisOptions Options { get; }
     public TraceModel Model { get; } = new();
@@ -39,9 +51,10 @@ public sealed class TraceAnalyzer
     {
         Model.Apply(e);
         FindingSet findings = Findings;
-        for (int i = 0; i < _detectors.Length; i++)
+        RecordHandler[] handlers = _handlers[(int)e.Kind];
+        for (int i = 0; i < handlers.Length; i++)
         {
-            _detectors[i].OnEvent(e, findings);
+            handlers[i](e, findings);
         }
     }
 

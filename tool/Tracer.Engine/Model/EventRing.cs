@@ -16,8 +16,16 @@ public sealed class EventRing(int capacity)
     public void Add(in TraceRecord record)
     {
         _items[_next] = record;
-        _next = (_next + 1) % _items.Length;
-        Count = Math.Min(Count + 1, _items.Length);
+        if (++_next == _items.Length)
+        {
+            _next = 0;
+        }
+
+        if (Count < _items.Length)
+        {
+            Count++;
+        }
+
         Added++;
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Tracer.Engine.Model;
 
 /// <summary>Contention statistics of one runtime lock (a Monitor's sync block or a System.Threading.Lock).</summary>
@@ -34,16 +36,17 @@ public sealed class LockInfo(ulong lockId, ulong objectId)
         }
 
         LastContentionMs = timeMs;
-        Waiters[waiter] = Waiters.GetValueOrDefault(waiter) + 1;
+        // One hash lookup per count (runs for every contention).
+        CollectionsMarshal.GetValueRefOrAddDefault(Waiters, waiter, out _)++;
         if (owner != 0)
         {
-            Owners[owner] = Owners.GetValueOrDefault(owner) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(Owners, owner, out _)++;
             LastKnownOwner = owner;
         }
 
         if (stackId >= 0)
         {
-            WaitStacks[stackId] = WaitStacks.GetValueOrDefault(stackId) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(WaitStacks, stackId, out _)++;
         }
     }
 

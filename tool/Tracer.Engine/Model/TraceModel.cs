@@ -12,6 +12,12 @@ public sealed class TraceModel
 {
     private readonly Dictionary<int, PendingWait> _pendingLockWaits = new();
     private readonly Dictionary<int, PendingWait> _pendingHandleWaits = new();
+    /// <summary>The lock of the last contention: a convoy is one lock over and over, so most lookups end here.</summary>
+    private LockInfo? _lastLock;
+    /// <summary><see cref="Threads"/> again, indexed by thread id for the usual small ids: every record looks its thread
+    /// up, and an array index is cheaper than a hash. Grows to the largest such id seen.</summary>
+    private ThreadInfo?[] _threadsById = new ThreadInfo?[256];
+    private const int DirectThreadLimit = 1 << 18;
 
     public Dictionary<int, ProcessInfo> Processes { get; } = new();
     public Dictionary<int, ThreadInfo> Threads { get; } = new();
@@ -69,10 +75,25 @@ public sealed class TraceModel
 
     public ThreadInfo Thread(int threadId, int processId, double timeMs)
     {
+        if ((uint)threadId < (uint)_threadsById.Length && _threadsById[threadId] is { } known)
+        {
+            return known;
+        }
+
         if (!Threads.TryGetValue(threadId, out ThreadInfo? thread))
         {
             thread = new ThreadInfo(processId, threadId, timeMs);
             Threads.Add(threadId, thread);
+        }
+
+        if ((uint)threadId < DirectThreadLimit)
+        {
+            if (threadId >= _threadsById.Length)
+            {
+                Array.Resize(ref _threadsById, Math.Min(DirectThreadLimit, Math.Max(threadId + 1, _threadsById.Length * 2)));
+            }
+
+            _threadsById[threadId] = thread;
         }
 
         return thread;
@@ -175,10 +196,16 @@ public sealed class TraceModel
 
     private void OnContentionStart(ThreadInfo thread, in TraceRecord e)
     {
-        if (!Locks.TryGetValue(e.LockId, out LockInfo? info))
+        LockInfo? info = _lastLock;
+        if (info is null || info.LockId != e.LockId)
         {
-            info = new LockInfo(e.LockId, e.ObjectId);
-            Locks.Add(e.LockId, info);
+            if (!Locks.TryGetValue(e.LockId, out info))
+            {
+                info = new LockInfo(e.LockId, e.ObjectId);
+                Locks.Add(e.LockId, info);
+            }
+
+            _lastLock = info;
         }
 
         if (e.OwnerThreadId != 0)
@@ -199,13 +226,17 @@ public sealed class TraceModel
         }
 
         double durationNs = e.DurationNs > 0 ? e.DurationNs : (e.TimeMs - wait.StartMs) * 1e6;
-        if (Locks.TryGetValue(wait.Subject, out LockInfo? info))
+        LockInfo? info = _lastLock;
+        if (info is not null && (info.LockId == wait.Subject || Locks.TryGetValue(wait.Subject, out info)))
         {
             info.OnWaitEnded(durationNs, e.ThreadId);
         }
 
         thread.LockWaitMs += durationNs / 1e6;
-        _pendingHandleWaits.Remove(e.ThreadId); // the lock's own inner wait, if its stop was lost
+        if (_pendingHandleWaits.Count > 0)
+        {
+            _pendingHandleWaits.Remove(e.ThreadId); // the lock's own inner wait, if its stop was lost
+        }
         thread.Timeline.Set(e.TimeMs, ThreadState.Running);
     }
 

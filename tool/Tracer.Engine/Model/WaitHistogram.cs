@@ -85,8 +85,9 @@ public sealed class WaitHistogram
             return 0;
         }
 
-        int power = Math.Min(Powers - 1, (int)Math.Floor(Math.Log2(valueNs)));
-        double low = Math.Pow(2, power);
+        // floor(log2) and 2^power from the double's exponent bits: Log2 and Pow were 2 % of a replay.
+        int power = Math.Min(Powers - 1, (int)((BitConverter.DoubleToInt64Bits(valueNs) >> 52) & 0x7FF) - 1023);
+        double low = BitConverter.Int64BitsToDouble((long)(power + 1023) << 52);
         int sub = Math.Clamp((int)((valueNs - low) / low * SubBuckets), 0, SubBuckets - 1);
         return (power * SubBuckets) + sub;
     }
