@@ -22,6 +22,7 @@ public sealed class LiveTraceSession : IDisposable
     private StreamPump? _pump;
     private EventPipeDecoder? _decoder;
     private FlightRecorderWindow? _window;
+    private ThreadNameWatcher? _threadNames;
     private long? _savedBytes;
 
     public LiveTraceSession(IEventPipeEndpoint endpoint, LiveTraceOptions options)
@@ -52,6 +53,7 @@ public sealed class LiveTraceSession : IDisposable
     public async Task StartAsync(CancellationToken ct)
     {
         _file = OutputFiles.CreatePrivate(_options.OutputPath);
+        _threadNames = new ThreadNameWatcher(ProcessId);
         var providers = new List<EventPipeProvider>
         {
             new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords | TplEventDecoder.ExceptionKeyword),
@@ -159,6 +161,7 @@ public sealed class LiveTraceSession : IDisposable
 
     public void Dispose()
     {
+        _threadNames?.Dispose();
         _session?.Dispose();
         _decoder?.Dispose();
         _pump?.Dispose();
@@ -223,7 +226,9 @@ public sealed class LiveTraceSession : IDisposable
         ThreadNice.Lower(10);
         try
         {
-            _decoder = new EventPipeDecoder(_pump!.Reader, Analyzer, static (pid, tid) => ProcFs.ThreadName(pid, tid));
+            ThreadNameWatcher? names = _threadNames;
+            _decoder = new EventPipeDecoder(_pump!.Reader, Analyzer,
+                (pid, tid) => pid == ProcessId && names is not null ? names.Lookup(tid) : ProcFs.ThreadName(pid, tid));
             if (!_decoder.CanDispatchPending)
             {
                 Analyzer.Model.AddNote("this trace format is read through TraceEvent, which cannot dispatch live events early; findings appear at sequence points or when tracing stops");
