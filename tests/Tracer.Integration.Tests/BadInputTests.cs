@@ -23,6 +23,26 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Process_that_is_not_dotnet_behind_a_stale_socket_of_its_pid()
+    {
+        // A runtime killed with SIGKILL leaves its socket; a later process can get the same PID.
+        using TempDirectory tmp = ToolPaths.NewTempDirectory();
+        using ChildProcess sleeper = ChildProcess.Start("sleep", ["60"]);
+        long startTicks = Tracer.Engine.Collect.ProcFs.StartTicks(sleeper.Id) ?? throw new InvalidOperationException("no start time");
+        using (var stale = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            stale.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(tmp.Path, $"dotnet-diagnostic-{sleeper.Id}-{startTicks - 1}-socket")));
+        }
+
+        using ChildProcess tool = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.TracerDll, "collect", "-p", sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-tui", "-o", tmp.File("stale.nettrace")],
+            new Dictionary<string, string> { ["TMPDIR"] = tmp.Path + "/" });
+        int exit = await tool.WaitForExitAsync(s_timeout);
+        Assert.True(exit == 2, $"expected exit 2, got {exit}\n{tool.Stderr}");
+        Assert.Contains("is not a .NET process", tool.Stderr, StringComparison.Ordinal);
+        Assert.Single(tool.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Process_with_diagnostics_disabled()
     {
         using ChildProcess demo = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.DemosDll, "dining-philosophers", "--wait-for-enter"],

@@ -24,7 +24,9 @@ internal sealed class FakeDiagnosticServer : IDisposable
 
     public FakeDiagnosticServer(string directory, int pid, uint hresult)
     {
-        SocketPath = Path.Combine(directory, $"dotnet-diagnostic-{pid}-{Environment.TickCount64}-socket");
+        // The runtime names its socket with its start time (the "disambiguation key"); the tool checks it to skip stale sockets.
+        long startTicks = Tracer.Engine.Collect.ProcFs.StartTicks(pid) ?? throw new InvalidOperationException($"no process {pid}");
+        SocketPath = Path.Combine(directory, $"dotnet-diagnostic-{pid}-{startTicks}-socket");
         _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
         _listener.Listen(8);
         _serving = Task.Run(() => ServeAsync(hresult));

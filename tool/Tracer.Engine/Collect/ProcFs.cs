@@ -45,6 +45,21 @@ public static class ProcFs
 
     public static string? ThreadName(int pid, int tid) => ReadLine($"/proc/{pid}/task/{tid}/comm");
 
+    /// <summary>When the process started, in clock ticks since boot (/proc/PID/stat field 22): the runtime's
+    /// diagnostic socket carries it as its "disambiguation key", which tells a live socket from a stale one.</summary>
+    public static long? StartTicks(int pid)
+    {
+        string? stat = ReadLine($"/proc/{pid}/stat");
+        int close = stat?.LastIndexOf(')') ?? -1;
+        if (stat is null || close < 0 || close + 2 > stat.Length)
+        {
+            return null;
+        }
+
+        string[] fields = stat[(close + 2)..].Split(' '); // fields[0] is field 3 (state)
+        return fields.Length > 19 && long.TryParse(fields[19], System.Globalization.CultureInfo.InvariantCulture, out long ticks) ? ticks : null;
+    }
+
     public static int? ParentId(int pid)
     {
         string? stat = ReadLine($"/proc/{pid}/stat");

@@ -11,8 +11,8 @@ public static class TargetResolver
         int self = System.Environment.ProcessId;
         return
         [
-            .. DiagnosticsClient.GetPublishedProcesses()
-                .Where(pid => pid != self && ProcFs.Exists(pid))
+            .. PublishedProcesses()
+                .Where(pid => pid != self)
                 .Select(pid => new DotnetProcess(pid, ProcFs.Name(pid) ?? "?", ProcFs.CommandLine(pid) ?? string.Empty))
                 .OrderBy(p => p.ProcessId),
         ];
@@ -32,7 +32,7 @@ public static class TargetResolver
             throw new TracerUserException($"process {pid} ({ProcFs.Name(pid) ?? "?"}) belongs to another user (uid {owner}); its diagnostic port only opens to that user or root: run as its owner");
         }
 
-        if (DiagnosticsClient.GetPublishedProcesses().Contains(pid))
+        if (PublishedProcesses().Contains(pid))
         {
             return;
         }
@@ -49,6 +49,39 @@ public static class TargetResolver
             true => new TracerUserException($"process {pid} ({name}) is .NET but publishes no diagnostic port this user can open (diagnostics disabled, another user, or a different /tmp)"),
             null => new TracerUserException($"process {pid} ({name}) cannot be inspected by this user (it belongs to another user?); run as its owner"),
         };
+    }
+
+    /// <summary>
+    /// PIDs with a live diagnostic socket. A runtime killed with SIGKILL leaves its socket behind, and once its PID is
+    /// reused by another program (say `sleep`) that socket would pass it off as .NET: a socket counts only when its
+    /// disambiguation key is the start time of the process that has that PID now.
+    /// </summary>
+    private static HashSet<int> PublishedProcesses()
+    {
+        var live = new HashSet<int>();
+        HashSet<int> published = [.. DiagnosticsClient.GetPublishedProcesses()];
+        IEnumerable<string> sockets;
+        try
+        {
+            sockets = Directory.EnumerateFiles(Path.GetTempPath(), "dotnet-diagnostic-*-socket").ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return published; // cannot tell stale from live: trust the client
+        }
+
+        foreach (string socket in sockets)
+        {
+            // dotnet-diagnostic-PID-KEY-socket
+            string[] parts = Path.GetFileName(socket).Split('-');
+            if (parts.Length == 5 && int.TryParse(parts[2], out int pid) && published.Contains(pid)
+                && long.TryParse(parts[3], out long key) && ProcFs.StartTicks(pid) == key)
+            {
+                live.Add(pid);
+            }
+        }
+
+        return live;
     }
 
     /// <summary>The one traceable process whose name matches <paramref name="name"/> (exact, case-insensitive).</summary>
