@@ -47,9 +47,16 @@ public static class ProcFs
 
     /// <summary>When the process started, in clock ticks since boot (/proc/PID/stat field 22): the runtime's
     /// diagnostic socket carries it as its "disambiguation key", which tells a live socket from a stale one.</summary>
-    public static long? StartTicks(int pid)
+    public static long? StartTicks(int pid) =>
+        long.TryParse(StatField(pid, 22), System.Globalization.CultureInfo.InvariantCulture, out long ticks) ? ticks : null;
+
+    public static int? ParentId(int pid) => int.TryParse(StatField(pid, 4), out int ppid) ? ppid : null;
+
+    /// <summary>Field <paramref name="number"/> (1-based, as in proc(5)) of /proc/PID/stat, from field 3 on.</summary>
+    private static string? StatField(int pid, int number)
     {
         string? stat = ReadLine($"/proc/{pid}/stat");
+        // "pid (comm) state ppid ..." where comm may contain spaces and parentheses: parse after the last ')'.
         int close = stat?.LastIndexOf(')') ?? -1;
         if (stat is null || close < 0 || close + 2 > stat.Length)
         {
@@ -57,21 +64,7 @@ public static class ProcFs
         }
 
         string[] fields = stat[(close + 2)..].Split(' '); // fields[0] is field 3 (state)
-        return fields.Length > 19 && long.TryParse(fields[19], System.Globalization.CultureInfo.InvariantCulture, out long ticks) ? ticks : null;
-    }
-
-    public static int? ParentId(int pid)
-    {
-        string? stat = ReadLine($"/proc/{pid}/stat");
-        if (stat is null)
-        {
-            return null;
-        }
-
-        // "pid (comm) state ppid ..." where comm may contain spaces and parentheses: parse after the last ')'.
-        int close = stat.LastIndexOf(')');
-        string[] fields = stat[(close + 2)..].Split(' ');
-        return fields.Length > 1 && int.TryParse(fields[1], out int ppid) ? ppid : null;
+        return number - 3 < fields.Length ? fields[number - 3] : null;
     }
 
     /// <summary>True when the process maps a CoreCLR runtime (so it is .NET, whatever its diagnostics setting).</summary>

@@ -58,23 +58,23 @@ public static class TargetResolver
     /// </summary>
     private static HashSet<int> PublishedProcesses()
     {
-        var live = new HashSet<int>();
-        HashSet<int> published = [.. DiagnosticsClient.GetPublishedProcesses()];
         IEnumerable<string> sockets;
         try
         {
+            // Where DiagnosticsClient looks too: the runtime's sockets in the temp directory.
             sockets = Directory.EnumerateFiles(Path.GetTempPath(), "dotnet-diagnostic-*-socket").ToList();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return published; // cannot tell stale from live: trust the client
+            return [.. DiagnosticsClient.GetPublishedProcesses()]; // cannot tell stale from live: trust the client
         }
 
+        var live = new HashSet<int>();
         foreach (string socket in sockets)
         {
             // dotnet-diagnostic-PID-KEY-socket
             string[] parts = Path.GetFileName(socket).Split('-');
-            if (parts.Length == 5 && int.TryParse(parts[2], out int pid) && published.Contains(pid)
+            if (parts.Length == 5 && int.TryParse(parts[2], out int pid)
                 && long.TryParse(parts[3], out long key) && ProcFs.StartTicks(pid) == key)
             {
                 live.Add(pid);
