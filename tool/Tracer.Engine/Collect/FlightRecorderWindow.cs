@@ -1,3 +1,5 @@
+using Tracer.Engine.Decoding.Nettrace;
+
 namespace Tracer.Engine.Collect;
 
 /// <summary>
@@ -11,16 +13,17 @@ namespace Tracer.Engine.Collect;
 /// more than <see cref="FlightRecorderOptions.Window"/> before what the analysis has reached, or when over the byte cap.
 /// After <see cref="Freeze"/> (tracing is stopping) nothing is dropped, so the rundown that names methods is kept.
 /// </para>
-/// Thread-safe: the pump appends while a forced stop may save.
+/// It is fed by the reader (<see cref="INettraceBlockObserver"/>) as blocks are analysed, so the bytes are framed once
+/// and the window is measured back from what the analysis has reached: a lagging decoder loses nothing it has not seen.
+/// Thread-safe: the decoder adds while a forced stop may save.
 /// </summary>
 internal sealed class FlightRecorderWindow
 {
     private readonly FlightRecorderOptions _options;
-    private readonly NettraceBlockSplitter _splitter = new();
+    private NettraceTraceHeader? _header;
     private readonly List<NettraceBlock> _keptMetadata = [];
     private readonly LinkedList<Interval> _closed = new();
     private readonly object _gate = new();
-    private readonly Action<NettraceBlock> _onBlock;
     private Interval _open = new(TimeSpan.Zero, null);
     private TimeSpan _arrival;
     private bool _frozen;
@@ -28,12 +31,9 @@ internal sealed class FlightRecorderWindow
     private long _retained;
     private long _keptMetadataBytes;
     private FlightRecorderStats _stats = new();
+    private string? _cut;
 
-    public FlightRecorderWindow(FlightRecorderOptions options)
-    {
-        _options = options;
-        _onBlock = Add;
-    }
+    public FlightRecorderWindow(FlightRecorderOptions options) => _options = options;
 
     /// <summary>Bytes of events held now (header and kept metadata aside).</summary>
     public long RetainedBytes
@@ -47,18 +47,37 @@ internal sealed class FlightRecorderWindow
         }
     }
 
+    /// <summary>The stream's start (magic and Trace object), written first when the window is saved.</summary>
+    public void SetHeader(NettraceTraceHeader header)
+    {
+        lock (_gate)
+        {
+            _header = header;
+            _stats = _stats with { ReceivedBytes = _stats.ReceivedBytes + header.Bytes.Length };
+        }
+    }
+
     /// <summary>
-    /// Adds bytes that arrived at <paramref name="arrival"/>; <paramref name="analysedUpTo"/> is the arrival time of
-    /// the data the analysis has reached (the window is measured back from it, so a lagging decoder loses nothing).
+    /// Adds a block the analysis has just read; <paramref name="arrival"/> is when its bytes arrived (the window is
+    /// measured back from it).
     /// </summary>
-    public void Append(ReadOnlySpan<byte> data, TimeSpan arrival, TimeSpan analysedUpTo)
+    public void Add(NettraceBlock block, TimeSpan arrival)
     {
         lock (_gate)
         {
             _arrival = arrival;
-            _stats = _stats with { ReceivedBytes = _stats.ReceivedBytes + data.Length };
-            _splitter.Feed(data, _onBlock);
-            DropOld(analysedUpTo);
+            _stats = _stats with { ReceivedBytes = _stats.ReceivedBytes + block.Length };
+            Add(block);
+            DropOld(arrival);
+        }
+    }
+
+    /// <summary>The reader stopped before the end of the stream (broken or cut framing): the saved file ends at the last whole block.</summary>
+    public void NoteCut(string problem)
+    {
+        lock (_gate)
+        {
+            _cut = problem;
         }
     }
 
@@ -76,13 +95,13 @@ internal sealed class FlightRecorderWindow
     {
         lock (_gate)
         {
-            if (_splitter.Header is not byte[] header)
+            if (_header is null)
             {
-                return _stats with { Problem = _splitter.Problem ?? "no trace data arrived" };
+                return _stats with { Problem = "no nettrace V5 data arrived (the flight recorder cuts only that format)" };
             }
 
-            output.Write(header);
-            long position = header.Length;
+            output.Write(_header.Bytes);
+            long position = _header.Bytes.Length;
             foreach (NettraceBlock block in _keptMetadata)
             {
                 position = block.Write(output, position);
@@ -99,14 +118,14 @@ internal sealed class FlightRecorderWindow
             output.WriteByte(1); // end of stream
             output.Flush();
             Interval first = _closed.First?.Value ?? _open;
-            (long syncQpc, long frequency) = _splitter.Clock;
+            (long syncQpc, long frequency) = (_header.SyncQpc, _header.QpcFrequency);
             double? firstMs = first.SequencePointQpc is long qpc && frequency > 0 ? (qpc - syncQpc) * 1000.0 / frequency : null;
             return _stats with
             {
                 SavedBytes = position + 1,
                 IntervalsKept = _closed.Count + 1,
                 KeptFromMs = _stats.IntervalsDropped == 0 ? 0 : firstMs,
-                Problem = _splitter.Problem,
+                Problem = _cut,
             };
         }
     }
@@ -116,7 +135,7 @@ internal sealed class FlightRecorderWindow
         if (block.Kind == NettraceBlockKind.SequencePoint)
         {
             _closed.AddLast(_open);
-            _open = new Interval(_arrival, NettraceBlockSplitter.SequencePointTimestamp(block));
+            _open = new Interval(_arrival, block.SequencePointTimestamp);
             _skipping = false;
         }
         else if (_skipping && !_frozen && block.Kind != NettraceBlockKind.Metadata)

@@ -91,7 +91,7 @@ public sealed class LiveTraceSession : IDisposable
 
         _clock.Start();
         _window = _options.FlightRecorder is { } flight ? new FlightRecorderWindow(flight) : null;
-        _pump = new StreamPump(_session.Stream, _file, _window);
+        _pump = new StreamPump(_session.Stream, _window is null ? _file : null);
         _pump.Start();
         var thread = new Thread(Decode) { IsBackground = true, Name = "tracer-decoder" };
         thread.Start();
@@ -211,6 +211,11 @@ public sealed class LiveTraceSession : IDisposable
     {
         try
         {
+            if (Analyzer.Model.Truncated && _decoderDone.Task.IsCompleted)
+            {
+                _window!.NoteCut($"reading stopped at byte {Analyzer.Model.TruncatedAtByte:N0}");
+            }
+
             FlightRecorderStats stats = _window!.WriteTo(file);
             _savedBytes = stats.SavedBytes;
             Analyzer.Model.AddNote(FlightRecorderNotes.Describe(stats, _options.FlightRecorder!, _options.OutputPath));
@@ -227,14 +232,16 @@ public sealed class LiveTraceSession : IDisposable
         try
         {
             ThreadNameWatcher? names = _threadNames;
-            _decoder = new EventPipeDecoder(_pump!.Reader, Analyzer,
-                (pid, tid) => pid == ProcessId && names is not null ? names.Lookup(tid) : ProcFs.ThreadName(pid, tid));
+            StreamPump pump = _pump!;
+            _decoder = new EventPipeDecoder(pump.Reader, Analyzer,
+                (pid, tid) => pid == ProcessId && names is not null ? names.Lookup(tid) : ProcFs.ThreadName(pid, tid),
+                _window is null ? null : new FlightRecorderFeed(_window, () => pump.DecoderReached));
             if (!_decoder.CanDispatchPending)
             {
                 Analyzer.Model.AddNote("this trace format is read through TraceEvent, which cannot dispatch live events early; findings appear at sequence points or when tracing stops");
             }
 
-            _pump.Starved = _decoder.DispatchPending;
+            pump.Starved = _decoder.DispatchPending;
             _decoder.Process();
         }
         catch (Exception ex) when (ex is TraceFormatException or IOException or ObjectDisposedException)

@@ -7,27 +7,25 @@ namespace Tracer.Engine.Collect;
 /// Copies a live session's stream to the trace file on its own thread (flushed per chunk, so the file holds
 /// everything received even if decoding lags or the tool is interrupted) and hands the same bytes to the decoder
 /// through a bounded queue. The decoder's side calls <see cref="Starved"/> just before it would block: that is
-/// when it has seen everything that arrived. With a flight-recorder window the bytes go to the window instead of the
-/// file (it is written when tracing ends); the window measures its span back from the arrival time of the chunk the
-/// decoder is reading, so events the analysis has not reached yet are never dropped.
+/// when it has seen everything that arrived. With the flight recorder there is no file here (<paramref name="file"/> is
+/// null): the reader hands each block to the window, stamped with <see cref="DecoderReached"/>, the arrival time of
+/// the chunk the decoder is reading.
 /// </summary>
 internal sealed class StreamPump : IDisposable
 {
     private const int ChunkSize = 64 * 1024;
     private readonly Stream _source;
-    private readonly Stream _file;
+    private readonly Stream? _file;
     private readonly BlockingCollection<Chunk> _chunks = new(boundedCapacity: 1024); // at most 64 MiB in flight
     private readonly Thread _thread;
-    private readonly FlightRecorderWindow? _window;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _written;
     private long _decoderReachedTicks; // arrival time (in _clock ticks) of the chunk the decoder is reading
 
-    public StreamPump(Stream source, Stream file, FlightRecorderWindow? window = null)
+    public StreamPump(Stream source, Stream? file)
     {
         _source = source;
         _file = file;
-        _window = window;
         Reader = new PumpedStream(this);
         _thread = new Thread(Pump) { IsBackground = true, Name = "tracer-pump" };
     }
@@ -38,6 +36,9 @@ internal sealed class StreamPump : IDisposable
     public Stream Reader { get; }
 
     public long BytesWritten => Interlocked.Read(ref _written);
+
+    /// <summary>When the bytes the decoder is reading now arrived (since the pump was made).</summary>
+    public TimeSpan DecoderReached => TimeSpan.FromTicks(Interlocked.Read(ref _decoderReachedTicks));
 
     /// <summary>Set when reading the session failed (not a clean end of stream).</summary>
     public Exception? Error { get; private set; }
@@ -60,14 +61,10 @@ internal sealed class StreamPump : IDisposable
                 }
 
                 TimeSpan arrival = _clock.Elapsed;
-                if (_window is null)
+                if (_file is not null)
                 {
                     _file.Write(buffer, 0, read);
                     _file.Flush();
-                }
-                else
-                {
-                    _window.Append(buffer.AsSpan(0, read), arrival, TimeSpan.FromTicks(Interlocked.Read(ref _decoderReachedTicks)));
                 }
 
                 Interlocked.Add(ref _written, read);

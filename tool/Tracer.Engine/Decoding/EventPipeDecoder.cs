@@ -17,6 +17,7 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
     private readonly TraceModel _model;
     private readonly Func<int, int, string?>? _threadNameLookup;
     private readonly bool _forceTraceEvent;
+    private readonly INettraceBlockObserver? _blocks;
     private IEventReader? _reader;
     private bool _processing;
     private bool _foldOnDispatch;
@@ -27,6 +28,13 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
     public EventPipeDecoder(Stream stream, TraceAnalyzer analyzer, Func<int, int, string?>? threadNameLookup = null)
         : this(stream, analyzer, threadNameLookup, forceTraceEvent: false)
     {
+    }
+
+    /// <param name="blocks">Sees each raw V5 block as it is read (the flight recorder), so the bytes are framed once.</param>
+    internal EventPipeDecoder(Stream stream, TraceAnalyzer analyzer, Func<int, int, string?>? threadNameLookup, INettraceBlockObserver? blocks)
+        : this(stream, analyzer, threadNameLookup, forceTraceEvent: false)
+    {
+        _blocks = blocks;
     }
 
     /// <param name="forceTraceEvent">Read with TraceEvent even when our reader could (the equivalence tests' reference).</param>
@@ -131,7 +139,7 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
         var stream = new PrefixedStream(head[..read], _input);
         if (!_forceTraceEvent && NettraceReader.IsV5(head.AsSpan(0, read)))
         {
-            return new NettraceReader(stream, _folding);
+            return new NettraceReader(stream, _folding, _blocks);
         }
 
         _foldOnDispatch = true;

@@ -69,6 +69,34 @@ internal sealed class NettraceInput(Stream stream)
         }
     }
 
+    /// <summary>Moves past <paramref name="count"/> bytes (seeking when the stream can, so a file scan reads only frames).</summary>
+    public void Skip(long count)
+    {
+        long buffered = Math.Min(count, _end - _start);
+        _start += (int)buffered;
+        Position += buffered;
+        count -= buffered;
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (stream.CanSeek)
+        {
+            stream.Seek(count, SeekOrigin.Current); // past the end is allowed: the next read then finds the end
+            Position += count;
+            return;
+        }
+
+        Span<byte> sink = stackalloc byte[4096];
+        while (count > 0)
+        {
+            int n = (int)Math.Min(count, sink.Length);
+            ReadExactly(sink[..n]);
+            count -= n;
+        }
+    }
+
     /// <summary>Reads <paramref name="size"/> bytes into a pooled array (the caller returns it or hands it on).</summary>
     public byte[] ReadPooled(int size)
     {

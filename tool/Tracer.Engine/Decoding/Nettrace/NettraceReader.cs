@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 
 namespace Tracer.Engine.Decoding.Nettrace;
 
@@ -12,14 +11,8 @@ namespace Tracer.Engine.Decoding.Nettrace;
 /// </summary>
 internal sealed class NettraceReader : IEventReader
 {
-    private const int TraceObjectBytes = 48;
-    private const byte NullReference = 1;
-    private const byte BeginPrivateObject = 5;
-    private const byte EndObject = 6;
-    private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("Nettrace");
-    private static readonly byte[] s_serialization = Encoding.ASCII.GetBytes("!FastSerialization.1");
-
-    private readonly NettraceInput _input;
+    private readonly NettraceBlockWalker _walker;
+    private readonly INettraceBlockObserver? _observer;
     private readonly EventMetadataTable _metadata = new();
     private readonly EventQueues _queues;
     private readonly LockWaitFolding? _folding;
@@ -31,17 +24,18 @@ internal sealed class NettraceReader : IEventReader
     private bool _salvaging;
 
     /// <param name="folding">Applied to each event as it is parsed; folded events are counted there, never queued.</param>
-    public NettraceReader(Stream stream, LockWaitFolding? folding = null)
+    /// <param name="observer">Given each raw block after it is read (the flight recorder keeps them).</param>
+    public NettraceReader(Stream stream, LockWaitFolding? folding = null, INettraceBlockObserver? observer = null)
     {
-        _input = new NettraceInput(stream);
+        _walker = new NettraceBlockWalker(stream);
         _folding = folding;
+        _observer = observer;
         _queues = new EventQueues(Dispatch, folding is null ? null : Fold);
     }
 
     /// <summary>Whether a stream starting with <paramref name="head"/> (12 bytes or more) is V5 FastSerialization, which
     /// this reader reads (V6 and the old .netperf are not).</summary>
-    public static bool IsV5(ReadOnlySpan<byte> head) =>
-        head.Length >= 12 && head[..8].SequenceEqual(s_magic) && BitConverter.ToInt32(head[8..12]) == s_serialization.Length;
+    public static bool IsV5(ReadOnlySpan<byte> head) => NettraceBlockWalker.IsV5(head);
 
     /// <summary>Events EventPipe dropped (gaps in per-thread sequence numbers), as TraceEvent's EventsLost.</summary>
     public int EventsLost => _queues.EventsLost;
@@ -56,22 +50,12 @@ internal sealed class NettraceReader : IEventReader
     {
         _sink = sink;
         ReadTraceObject();
-        while (true)
+        while (_walker.NextBlock() is NettraceBlockFrame frame)
         {
-            int tag = _input.ReadByteOrEnd();
-            if (tag == NullReference)
-            {
-                Flush();
-                return;
-            }
-
-            if (tag < 0)
-            {
-                throw new EndOfStreamException($"the stream ends at byte {_input.Position:N0} without its end marker");
-            }
-
-            ReadBlock(tag);
+            ReadBlock(frame);
         }
+
+        Flush();
     }
 
     /// <summary>
@@ -101,82 +85,51 @@ internal sealed class NettraceReader : IEventReader
 
     private void ReadTraceObject()
     {
-        Span<byte> head = stackalloc byte[8 + 4 + 20];
-        _input.ReadExactly(head);
-        if (!IsV5(head) || !head[12..].SequenceEqual(s_serialization))
+        NettraceTraceHeader header = _walker.ReadHeader();
+        _syncQpc = header.SyncQpc;
+        _qpcFrequency = header.QpcFrequency;
+        _processId = header.ProcessId;
+        if (_qpcFrequency <= 0 || header.PointerSize is not (4 or 8))
         {
-            throw new FormatException("not a V5 .nettrace (no FastSerialization header)");
+            throw new FormatException($"the trace header is corrupt (clock frequency {_qpcFrequency}, pointer size {header.PointerSize})");
         }
 
-        (string type, int version) = ReadObjectType(BeginPrivateObject);
-        if (type != "Trace" || version != 4)
-        {
-            throw new FormatException($"the first object is {type} version {version}, not a nettrace Trace object");
-        }
-
-        Span<byte> fields = stackalloc byte[TraceObjectBytes];
-        _input.ReadExactly(fields);
-        var cursor = new SpanCursor(fields);
-        cursor.Skip(16); // sync time as a SYSTEMTIME (not used)
-        _syncQpc = cursor.I64();
-        _qpcFrequency = cursor.I64();
-        int pointerSize = cursor.I32();
-        _processId = cursor.I32();
-        if (_qpcFrequency <= 0 || pointerSize is not (4 or 8))
-        {
-            throw new FormatException($"the trace header is corrupt (clock frequency {_qpcFrequency}, pointer size {pointerSize})");
-        }
-
-        _stacks = new NettraceStacks(pointerSize);
-        ExpectTag(EndObject);
+        _stacks = new NettraceStacks(header.PointerSize);
+        _observer?.OnHeader(header);
     }
 
-    private void ReadBlock(int firstTag)
+    private void ReadBlock(in NettraceBlockFrame frame)
     {
-        if (firstTag != BeginPrivateObject)
+        if (frame.Version > 2)
         {
-            throw new FormatException($"the block framing is broken at byte {_input.Position - 1:N0}");
+            throw new FormatException($"the {frame.Type} at byte {frame.Start:N0} has version {frame.Version}, newer than this reader knows");
         }
 
-        long start = _input.Position - 1;
-        (string type, int version) = ReadObjectType(BeginPrivateObject, tagRead: true);
-        if (version > 2)
-        {
-            throw new FormatException($"the {type} at byte {start:N0} has version {version}, newer than this reader knows");
-        }
-
-        int size = _input.ReadInt32();
-        int padding = (int)((4 - (_input.Position & 3)) & 3);
-        Span<byte> pad = stackalloc byte[3];
-        _input.ReadExactly(pad[..padding]);
-        if (size < 0 || size > NettraceFraming.MaxBlockBytes)
-        {
-            throw new FormatException($"the block at byte {start:N0} declares {size:N0} bytes, more than a trace block holds");
-        }
-
-        byte[] body = _input.ReadPooled(size);
+        int size = frame.Size;
+        byte[] body = _walker.ReadPayload(frame);
+        NettraceBlock? raw = _observer is null ? null : NettraceBlock.From(frame, body.AsSpan(0, size)); // copied before the queues own it
         bool handedOver = false;
         _sink!.BeginBatch();
         try
         {
-            switch (type)
+            switch (frame.Kind)
             {
-                case "EventBlock":
+                case NettraceBlockKind.Event:
                     handedOver = true;
                     _queues.ReadBlock(body, size);
                     break;
-                case "MetadataBlock":
+                case NettraceBlockKind.Metadata:
                     _metadata.ReadBlock(body.AsSpan(0, size));
                     break;
-                case "StackBlock":
+                case NettraceBlockKind.Stack:
                     _stacks.ReadBlock(body.AsSpan(0, size));
                     break;
-                case "SPBlock":
+                case NettraceBlockKind.SequencePoint:
                     _queues.ReadSequencePoint(body.AsSpan(0, size));
                     _stacks.Clear();
                     break;
                 default:
-                    throw new FormatException($"unknown object '{type}' at byte {start:N0}");
+                    throw new FormatException($"unknown object '{frame.Type}' at byte {frame.Start:N0}");
             }
         }
         finally
@@ -188,7 +141,11 @@ internal sealed class NettraceReader : IEventReader
             }
         }
 
-        ExpectTag(EndObject);
+        _walker.EndBlock(frame);
+        if (raw is not null)
+        {
+            _observer!.OnBlock(raw);
+        }
     }
 
     private void Flush()
@@ -206,40 +163,6 @@ internal sealed class NettraceReader : IEventReader
         finally
         {
             _sink.EndBatch();
-        }
-    }
-
-    /// <summary>BeginPrivateObject, then the type object: BeginPrivateObject, NullReference, version, minimum reader
-    /// version, name (length-prefixed ASCII), EndObject.</summary>
-    private (string Type, int Version) ReadObjectType(byte begin, bool tagRead = false)
-    {
-        if (!tagRead)
-        {
-            ExpectTag(begin);
-        }
-
-        ExpectTag(BeginPrivateObject);
-        ExpectTag(NullReference);
-        int version = _input.ReadInt32();
-        _input.ReadInt32(); // minimum reader version
-        int length = _input.ReadInt32();
-        if (length is < 1 or > 16)
-        {
-            throw new FormatException($"an object type name of {length} bytes at byte {_input.Position:N0}");
-        }
-
-        Span<byte> name = stackalloc byte[length];
-        _input.ReadExactly(name);
-        ExpectTag(EndObject);
-        return (Encoding.ASCII.GetString(name), version);
-    }
-
-    private void ExpectTag(byte tag)
-    {
-        byte read = _input.ReadByte();
-        if (read != tag)
-        {
-            throw new FormatException($"the block framing is broken at byte {_input.Position - 1:N0} (tag {read}, expected {tag})");
         }
     }
 
