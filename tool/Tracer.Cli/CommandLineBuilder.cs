@@ -20,16 +20,35 @@ internal static class CommandLineBuilder
             SnapshotCommand.Create(),
         };
 
+    /// <summary>One line for the first error; a mistyped command is named, with the nearest real one.</summary>
+    private static string FirstError(RootCommand root, ParseResult parse)
+    {
+        if (parse.CommandResult.Command == root)
+        {
+            string? word = parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-'));
+            if (word is not null)
+            {
+                string? nearest = NearestName.Find(word, root.Subcommands.Select(c => c.Name));
+                return nearest is null
+                    ? $"unknown command '{word}' (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))})"
+                    : $"unknown command '{word}'; did you mean '{nearest}'?";
+            }
+
+            if (parse.UnmatchedTokens.Count == 0)
+            {
+                return $"no command given (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))})";
+            }
+        }
+
+        return parse.Errors[0].Message;
+    }
+
     public static async Task<int> InvokeAsync(RootCommand root, string[] args, TextWriter stdout, TextWriter stderr)
     {
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors.Take(1))
-            {
-                stderr.WriteLine($"dotnet-tracer: {error.Message} (see --help)");
-            }
-
+            stderr.WriteLine($"dotnet-tracer: {FirstError(root, parse)} (see --help)");
             return ExitCodes.UsageError;
         }
 
@@ -55,6 +74,10 @@ internal static class CommandLineBuilder
         {
             stderr.WriteLine("dotnet-tracer: interrupted");
             return ExitCodes.UsageError;
+        }
+        catch (Exception ex)
+        {
+            return LastResort.Report(ex, stderr);
         }
     }
 }

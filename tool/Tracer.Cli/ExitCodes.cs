@@ -9,4 +9,6 @@ internal static class ExitCodes
     public const int FindingFound = 1;
     /// <summary>Usage or input error (bad PID, not a .NET process, unreadable trace); one line on stderr.</summary>
     public const int UsageError = 2;
+    /// <summary>A fault in the tool itself (an exception nothing expected); one line on stderr, no stack trace.</summary>
+    public const int InternalError = 3;
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Tracer.Cli;
-using Tracer.Cli.Commands;
 
+LastResort.Install(Console.Error);
 RootCommand root = CommandLineBuilder.Create();
 return await CommandLineBuilder.InvokeAsync(root, args, Console.Out, Console.Error);

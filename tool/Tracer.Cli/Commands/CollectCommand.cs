@@ -8,12 +8,16 @@ namespace Tracer.Cli.Commands;
 /// <summary>`collect`: attach to a running process and trace it.</summary>
 internal static class CollectCommand
 {
-    private static readonly Option<int?> s_pid = new("--process-id", "-p") { Description = "PID of the .NET process to trace." };
+    private static readonly Option<int?> s_pid = CommonOptions.ProcessId("PID of the .NET process to trace.");
     private static readonly Option<string?> s_name = new("--name", "-n") { Description = "Name of the .NET process to trace (must match exactly one; see ps)." };
 
     public static Command Create()
     {
-        var command = new Command("collect", "Attach to a running .NET process, trace locks, waits, threads and the thread pool, and report what is wrong.")
+        var command = new Command("collect", CommandHelp.WithExamples(
+            "Attach to a running .NET process, trace locks, waits, threads and the thread pool, and report what is wrong.",
+            "collect -p 4242",
+            "collect -n MyService --duration 30s --no-tui -o svc.nettrace --stop-on deadlock",
+            "collect -p 4242 --flight-recorder 30s"))
         {
             s_pid, s_name,
         };

@@ -8,12 +8,19 @@ namespace Tracer.Cli.Commands;
 /// <summary>`demo list` and `demo NAME [--fixed]`: run a shipped teaching demo under the tracer.</summary>
 internal static class DemoCommand
 {
-    private static readonly Argument<string> s_name = new("name") { Description = "A demo name from `demo list`, or list." };
+    private static readonly Argument<string> s_name = new("name")
+    {
+        Description = "list, or one of: " + string.Join(", ", DemoCatalog.All.Select(d => d.Name)) + ".",
+    };
     private static readonly Option<bool> s_fixed = new("--fixed") { Description = "Run the fixed variant instead of the buggy one." };
 
     public static Command Create()
     {
-        var command = new Command("demo", "Run a shipped teaching demo (one per course topic) under the tracer. `demo list` shows them; `demo NAME --fixed` runs the cure.")
+        var command = new Command("demo", CommandHelp.WithExamples(
+            "Run a shipped teaching demo (one per course topic) under the tracer. `demo list` shows them with their topics; `demo NAME --fixed` runs the cure.",
+            "demo list",
+            "demo dining-philosophers --no-tui",
+            "demo dining-philosophers --fixed"))
         {
             s_name, s_fixed,
         };

@@ -10,23 +10,22 @@ namespace Tracer.Cli.Commands;
 internal static class ExportCommand
 {
     private static readonly Argument<string> s_file = new("file") { Description = "A .nettrace written by dotnet-tracer or dotnet-trace." };
-    private static readonly Option<ExportFormat> s_format = new("--format", "-f")
-    {
-        Description = "Export format: chromium (Chrome trace event JSON; opens in ui.perfetto.dev and chrome://tracing).",
-        DefaultValueFactory = _ => ExportFormat.Chromium,
-    };
+    private static readonly Option<ExportFormat> s_format = CommonOptions.EnumOption<ExportFormat>("--format", "-f",
+        "Export format: chromium (default; Chrome trace event JSON, opens in ui.perfetto.dev and chrome://tracing).");
 
     private static readonly Option<string?> s_output = new("--output", "-o") { Description = "Where to write (default: FILE with .chromium.json)." };
-    private static readonly Option<TimeSpan> s_hangAfter = CommonOptions.HangAfter();
+    private static readonly Option<TimeSpan?> s_hangAfter = CommonOptions.HangAfter();
 
     public static Command Create()
     {
-        var command = new Command("export", "Write a saved trace as a timeline file: one track per thread, lock waits named by the lock, findings as markers.")
+        var command = new Command("export", CommandHelp.WithExamples(
+            "Write a saved trace as a timeline file: one track per thread, lock waits named by the lock, findings as markers.",
+            "export svc.nettrace --format chromium -o svc.json"))
         {
             s_file, s_format, s_output, s_hangAfter,
         };
         command.SetAction((parse, _) => Task.FromResult(Run(
-            parse.GetValue(s_file)!, parse.GetValue(s_format), parse.GetValue(s_output), new AnalysisOptions { HangAfter = parse.GetValue(s_hangAfter) },
+            parse.GetValue(s_file)!, parse.GetValue(s_format), parse.GetValue(s_output), new AnalysisOptions { HangAfter = CommonOptions.HangAfterOf(parse, s_hangAfter) },
             parse.InvocationConfiguration.Error)));
         return command;
     }
@@ -38,15 +37,22 @@ internal static class ExportCommand
         string path = output ?? Path.ChangeExtension(file, ".chromium.json");
         try
         {
-            using FileStream stream = File.Create(path);
+            using FileStream stream = OutputFiles.CreatePrivate(path); // 0600 like the trace it comes from
             ChromiumTraceWriter.Write(analyzer.Model, report, stream);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        catch (IOException ex)
         {
             throw new TracerUserException($"cannot write '{path}': {ex.Message}");
         }
 
         stderr.WriteLine($"dotnet-tracer: wrote {format.ToString().ToLowerInvariant()} timeline of {analyzer.Model.Threads.Count} threads to {path} (open in https://ui.perfetto.dev or chrome://tracing)");
+        if (analyzer.Model.Truncated)
+        {
+            // Same rule as report: what was readable is exported, and the exit code says the input was not whole.
+            stderr.WriteLine($"dotnet-tracer: '{file}' ends early: reading stopped at byte {analyzer.Model.TruncatedAtByte:N0}; the timeline covers what was readable");
+            return ExitCodes.UsageError;
+        }
+
         return ExitCodes.Ok;
     }
 }

@@ -13,7 +13,7 @@ internal sealed class LiveOptions
     private readonly Option<ReportFormat> _format = CommonOptions.Format();
     private readonly Option<IReadOnlySet<string>> _stopOn = CommonOptions.StopOn();
     private readonly Option<IReadOnlySet<string>> _failOn = CommonOptions.FailOn();
-    private readonly Option<TimeSpan> _hangAfter = CommonOptions.HangAfter();
+    private readonly Option<TimeSpan?> _hangAfter = CommonOptions.HangAfter();
     private readonly Option<int> _bufferSize = CommonOptions.BufferSize();
     private readonly Option<bool> _noSnapshot = new("--no-snapshot")
     {
@@ -80,7 +80,7 @@ internal sealed class LiveOptions
             ? parse.GetValue(_stopOn) ?? new HashSet<string>()
             : new HashSet<string>(FlightRecorderTriggers),
         FailOn = parse.GetValue(_failOn) ?? new HashSet<string>(),
-        Analysis = new AnalysisOptions { HangAfter = parse.GetValue(_hangAfter) },
+        Analysis = new AnalysisOptions { HangAfter = CommonOptions.HangAfterOf(parse, _hangAfter) },
         FollowChildren = !_launches || !parse.GetValue(_noChildren),
         NoSnapshot = !_launches && parse.GetValue(_noSnapshot),
         BufferMegabytes = parse.GetValue(_bufferSize),

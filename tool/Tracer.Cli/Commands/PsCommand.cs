@@ -9,7 +9,9 @@ internal static class PsCommand
 {
     public static Command Create()
     {
-        var command = new Command("ps", "List the .NET processes this user can attach to (PID, name, command line).");
+        var command = new Command("ps", CommandHelp.WithExamples(
+            "List the .NET processes this user can attach to (PID, name, command line).",
+            "ps"));
         command.SetAction((parse, _) =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;

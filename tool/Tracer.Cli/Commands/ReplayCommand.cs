@@ -11,26 +11,34 @@ namespace Tracer.Cli.Commands;
 internal static class ReplayCommand
 {
     private static readonly Argument<string> s_file = new("file") { Description = "A .nettrace written by dotnet-tracer or dotnet-trace." };
-    private static readonly Option<TimeSpan> s_hangAfter = CommonOptions.HangAfter();
+    private static readonly Option<TimeSpan?> s_hangAfter = CommonOptions.HangAfter();
+    private static readonly Option<bool> s_noTui = new("--no-tui") { Description = "Print the text report (as `report FILE`) instead of opening the terminal UI." };
 
     public static Command Create()
     {
-        var command = new Command("replay", "Open the terminal UI over a saved .nettrace (plain report when not on a terminal).")
+        var command = new Command("replay", CommandHelp.WithExamples(
+            "Open the terminal UI over a saved .nettrace (plain report when not on a terminal).",
+            "replay svc.nettrace",
+            "replay svc.nettrace --hang-after 5s"))
         {
-            s_file, s_hangAfter,
+            s_file, s_hangAfter, s_noTui,
         };
         command.SetAction((parse, _) => Task.FromResult(Run(
-            parse.GetValue(s_file)!, new AnalysisOptions { HangAfter = parse.GetValue(s_hangAfter) },
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)));
+            parse.GetValue(s_file)!, new AnalysisOptions { HangAfter = CommonOptions.HangAfterOf(parse, s_hangAfter) },
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(s_noTui))));
         return command;
     }
 
-    internal static int Run(string file, AnalysisOptions options, TextWriter stdout, TextWriter stderr)
+    internal static int Run(string file, AnalysisOptions options, TextWriter stdout, TextWriter stderr, bool noTui = false)
     {
         TraceFileAnalysis.EnsureReadable(file); // a bad path is one line and exit 2, before the screen changes
-        if (!TuiHost.CanRun)
+        if (noTui || !TuiHost.CanRun)
         {
-            stderr.WriteLine(TuiHost.NotATerminal);
+            if (!noTui)
+            {
+                stderr.WriteLine(TuiHost.NotATerminal);
+            }
+
             return ReportCommand.Run(file, ReportFormat.Text, new HashSet<string>(), options, stdout, stderr);
         }
 

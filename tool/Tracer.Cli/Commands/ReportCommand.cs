@@ -12,17 +12,20 @@ internal static class ReportCommand
     private static readonly Argument<string> s_file = new("file") { Description = "A .nettrace written by dotnet-tracer or dotnet-trace." };
     private static readonly Option<ReportFormat> s_format = CommonOptions.Format();
     private static readonly Option<IReadOnlySet<string>> s_failOn = CommonOptions.FailOn();
-    private static readonly Option<TimeSpan> s_hangAfter = CommonOptions.HangAfter();
+    private static readonly Option<TimeSpan?> s_hangAfter = CommonOptions.HangAfter();
 
     public static Command Create()
     {
-        var command = new Command("report", "Analyze a saved .nettrace and print the findings (exit 1 with --fail-on when a named finding is present).")
+        var command = new Command("report", CommandHelp.WithExamples(
+            "Analyze a saved .nettrace and print the findings (exit 1 with --fail-on when a named finding is present).",
+            "report svc.nettrace",
+            "report svc.nettrace --format json --fail-on deadlock,race"))
         {
             s_file, s_format, s_failOn, s_hangAfter,
         };
         command.SetAction((parse, _) => Task.FromResult(Run(
             parse.GetValue(s_file)!, parse.GetValue(s_format), parse.GetValue(s_failOn) ?? new HashSet<string>(),
-            new AnalysisOptions { HangAfter = parse.GetValue(s_hangAfter) }, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)));
+            new AnalysisOptions { HangAfter = CommonOptions.HangAfterOf(parse, s_hangAfter) }, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)));
         return command;
     }
 

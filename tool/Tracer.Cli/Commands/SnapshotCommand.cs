@@ -11,22 +11,24 @@ namespace Tracer.Cli.Commands;
 /// <summary>`snapshot`: who holds what in a process that is already hung (a heap dump read with ClrMD, then deleted).</summary>
 internal static class SnapshotCommand
 {
-    private static readonly Option<int?> s_pid = new("--process-id", "-p") { Description = "PID of the .NET process to inspect." };
+    private static readonly Option<int?> s_pid = CommonOptions.ProcessId("PID of the .NET process to inspect.");
     private static readonly Option<string?> s_name = new("--name", "-n") { Description = "Name of the .NET process to inspect (must match exactly one; see ps)." };
     private static readonly Option<ReportFormat> s_format = CommonOptions.Format();
     private static readonly Option<IReadOnlySet<string>> s_failOn = CommonOptions.FailOn();
-    private static readonly Option<TimeSpan> s_hangAfter = CommonOptions.HangAfter();
+    private static readonly Option<TimeSpan?> s_hangAfter = CommonOptions.HangAfter();
     private static readonly Option<TimeSpan?> s_timeout = new("--timeout")
     {
-        Description = "Give up when the target has not written its dump after this long (default 30s).",
+        Description = "Give up when the target has not written its dump after this long (default 30s; e.g. 1m, 00:01:00).",
         CustomParser = CommonOptions.ParseDuration,
     };
 
     public static Command Create()
     {
-        var command = new Command("snapshot",
+        var command = new Command("snapshot", CommandHelp.WithExamples(
             "Inspect a process that is already hung: every thread's stack and who holds which lock, from a heap dump that is deleted at once. " +
-            "Reports deadlocks and threads blocked without progress (threads are watched for --hang-after after the dump).")
+            "Reports deadlocks and threads blocked without progress (threads are watched for --hang-after after the dump).",
+            "snapshot -p 4242",
+            "snapshot -n MyService --format json --fail-on deadlock"))
         {
             s_pid, s_name, s_format, s_failOn, s_hangAfter, s_timeout,
         };
@@ -43,7 +45,7 @@ internal static class SnapshotCommand
             var options = new SnapshotOptions
             {
                 IpcTimeout = parse.GetValue(s_timeout) ?? TimeSpan.FromSeconds(30),
-                Observe = parse.GetValue(s_hangAfter),
+                Observe = CommonOptions.HangAfterOf(parse, s_hangAfter),
             };
             return await RunAsync(pid, options, parse.GetValue(s_format), parse.GetValue(s_failOn) ?? new HashSet<string>(),
                 parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct);

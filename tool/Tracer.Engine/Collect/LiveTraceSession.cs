@@ -123,8 +123,9 @@ public sealed class LiveTraceSession : IDisposable
 
     /// <summary>
     /// Closes the .nettrace. When the stream was cut (the target died, or a forced stop), the partial last block is
-    /// dropped and the end-of-stream marker written, so the file reads to its end like any finished trace.
-    /// Call once the decoder has finished; idempotent.
+    /// dropped and the end-of-stream marker written, so the file reads to its end like any finished trace. That is
+    /// done from the file itself once the pump stopped writing it, whether or not the decoder has caught up: a
+    /// forced stop under load must not leave a file that "ends early". Idempotent.
     /// </summary>
     public void CloseOutput()
     {
@@ -138,21 +139,32 @@ public sealed class LiveTraceSession : IDisposable
             SaveWindow(_file);
         }
 
+        bool pumpStopped = _pump?.WaitForExit(TimeSpan.FromSeconds(5)) ?? true;
+        bool cut = Analyzer.Model.Truncated || !_decoderDone.Task.IsCompleted;
         _file.Dispose();
         _file = null;
-        if (_window is null && Analyzer.Model.Truncated && _decoderDone.Task.IsCompleted)
+        if (_window is null && cut && pumpStopped)
         {
             try
             {
                 if (Decoding.NettraceFraming.FinalizeCutTrace(_options.OutputPath) is long length)
                 {
-                    Analyzer.Model.AddNote($"the stream was cut (target died or tracing was forced); the tracer finalized the file at {length:N0} bytes, after the last complete block");
+                    AddNoteLocked($"the stream was cut (target died or tracing was forced); the tracer finalized the file at {length:N0} bytes, after the last complete block");
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                Analyzer.Model.AddNote($"the stream was cut and the file could not be finalized: {ex.Message}");
+                AddNoteLocked($"the stream was cut and the file could not be finalized: {ex.Message}");
             }
+        }
+    }
+
+    /// <summary>The decoder may still be reading what had arrived: notes are added under its lock.</summary>
+    private void AddNoteLocked(string note)
+    {
+        lock (Analyzer.SyncRoot)
+        {
+            Analyzer.Model.AddNote(note);
         }
     }
 

@@ -7,6 +7,11 @@ public static class OutputFiles
 
     public static FileStream CreatePrivate(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new TracerUserException($"cannot write '{path}': it is a directory; give a file name (e.g. {Path.Combine(path, "trace.nettrace")})");
+        }
+
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.Read };

@@ -45,6 +45,9 @@ internal sealed class StreamPump : IDisposable
 
     public void Start() => _thread.Start();
 
+    /// <summary>Waits until the pump stopped writing (its source ended or was closed); false on timeout.</summary>
+    public bool WaitForExit(TimeSpan timeout) => !_thread.IsAlive || _thread.Join(timeout);
+
     public void Dispose() => _chunks.Dispose();
 
     private void Pump()

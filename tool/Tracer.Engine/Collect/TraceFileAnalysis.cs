@@ -112,7 +112,17 @@ public static class TraceFileAnalysis
         }
 
         Span<byte> head = stackalloc byte[8];
-        int read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        int read;
+        try
+        {
+            read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            file.Dispose();
+            throw new TracerUserException($"cannot read '{path}': {ex.Message}"); // e.g. /proc/self/mem, a directory
+        }
+
         if (read == 0)
         {
             file.Dispose();
