@@ -26,7 +26,7 @@ internal sealed class ReportBuilder(TraceModel model)
                 [.. l.WaitStacks.OrderByDescending(kv => kv.Value).Take(TopStackCount).Select(kv => new ReportStack(kv.Value, Frames(kv.Key)))])),
     ];
 
-    /// <summary>A finding as rendered; a hang over several primitives becomes one per primitive.</summary>
+    /// <summary>A finding as rendered.</summary>
     public IEnumerable<ReportFinding> Findings(Finding f)
     {
         ReportFinding rendered = Finding(f);
@@ -39,7 +39,7 @@ internal sealed class ReportBuilder(TraceModel model)
             };
         }
 
-        return f.Kind == FindingKinds.Hang ? HangRendering.Render(rendered) : [rendered];
+        return [rendered];
     }
 
     public ReportFinding Finding(Finding f)
@@ -47,29 +47,14 @@ internal sealed class ReportBuilder(TraceModel model)
         List<ReportFindingThread> threads = [.. f.Threads.Select(t =>
         {
             IReadOnlyList<string> frames = Frames(t.StackId);
-            string? primitive = t.StackId >= 0 ? PrimitiveClassifier.Classify(frames) : null;
+            string? primitive = t.StackId >= 0 ? WaitClassifier.Primitive(frames) : null;
             return new ReportFindingThread(
                 t.ThreadId, Name(t.ThreadId), t.Role, t.WaitsForLock, t.HeldBy, t.HeldBy is int h ? Name(h) : null, t.SinceMs, frames, primitive);
         })];
         return new ReportFinding(
-            f.Threads.Select(t => t.ProcessId).FirstOrDefault(pid => pid != 0, MainProcessId), f.Kind, f.Severity, FillPrimitive(f, threads), f.TimeMs, threads,
+            f.Threads.Select(t => t.ProcessId).FirstOrDefault(pid => pid != 0, MainProcessId), f.Kind, f.Severity, TextSanitizer.Clean(f.Summary), f.TimeMs, threads,
             [.. f.Locks.Select(l => l with { Name = l.Name ?? LockNameById(l.LockId) })],
-            f.Details, f.Metrics);
-    }
-
-    /// <summary>Puts the waiters' commonest primitive where the detector left <see cref="Analysis.Finding.PrimitivePlaceholder"/>.</summary>
-    private static string FillPrimitive(Finding f, List<ReportFindingThread> threads)
-    {
-        if (!f.Summary.Contains(Analysis.Finding.PrimitivePlaceholder, StringComparison.Ordinal))
-        {
-            return f.Summary;
-        }
-
-        string fallback = threads.Any(t => t.WaitsForLock is not null) ? "Monitor.Enter (lock)" : "a runtime wait (primitive not on the stack)";
-        string primitive = threads.Where(t => t.Role is "waits" or "waited" && t.Primitive is not null)
-            .GroupBy(t => t.Primitive!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Key).FirstOrDefault() ?? fallback;
-        return f.Summary.Replace(Analysis.Finding.PrimitivePlaceholder, primitive, StringComparison.Ordinal);
+            [.. f.Details.Select(TextSanitizer.Clean)], f.Metrics);
     }
 
     /// <summary>A lock named the way a person recognises it: where it is taken (innermost user frame of its most common waiting stack).</summary>
