@@ -13,18 +13,34 @@ internal sealed class ReportBuilder(TraceModel model)
         t.ThreadId, t.ProcessId, t.Name is null ? null : TextSanitizer.Clean(t.Name), TextSanitizer.Clean(t.DisplayName),
         t.FirstSeenMs, t.LastSeenMs, t.ExitedMs, t.IsPoolWorker, t.LockWaitMs, t.HandleWaitMs);
 
-    public IReadOnlyList<ReportLock> Locks() =>
-    [
-        .. model.Locks.Values
-            .OrderByDescending(l => l.TotalWaitNs)
-            .ThenByDescending(l => l.Contentions)
-            .Select(l => new ReportLock(
-                MainProcessId, l.LockId, l.ObjectId, LockName(l), l.Contentions, l.TotalWaitNs / 1e6, l.MaxWaitNs / 1e6,
-                l.PercentileWaitNs(50) / 1e6, l.PercentileWaitNs(99) / 1e6,
-                [.. l.Owners.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
-                [.. l.Waiters.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
-                [.. l.WaitStacks.OrderByDescending(kv => kv.Value).Take(TopStackCount).Select(kv => new ReportStack(kv.Value, Frames(kv.Key)))])),
-    ];
+    /// <summary>Contended locks, most total wait first. Waits still open at the trace's end count up to the end (so a
+    /// deadlock's locks rank first, not last with 0 ms); locks only the tracer's own counter poller waited for are left out.</summary>
+    public IReadOnlyList<ReportLock> Locks()
+    {
+        var open = new Dictionary<ulong, (int Count, double TotalMs, double MaxMs)>();
+        foreach ((int tid, LockWait w) in model.Waits.LockWaits())
+        {
+            double ms = Math.Max(0, model.EndMs - w.SinceMs);
+            (int count, double total, double max) = open.GetValueOrDefault(w.LockId);
+            open[w.LockId] = (count + 1, total + ms, Math.Max(max, ms));
+        }
+
+        return
+        [
+            .. model.Locks.Values
+                .Where(l => !l.Waiters.Keys.All(model.Waits.IsInstrumentation))
+                .Select(l => (Lock: l, Open: open.GetValueOrDefault(l.LockId)))
+                .OrderByDescending(x => x.Lock.TotalWaitNs / 1e6 + x.Open.TotalMs)
+                .ThenByDescending(x => x.Lock.Contentions)
+                .Select(x => new ReportLock(
+                    MainProcessId, x.Lock.LockId, x.Lock.ObjectId, LockName(x.Lock), x.Lock.Contentions, x.Lock.TotalWaitNs / 1e6 + x.Open.TotalMs,
+                    Math.Max(x.Lock.MaxWaitNs / 1e6, x.Open.MaxMs), x.Lock.PercentileWaitNs(50) / 1e6, x.Lock.PercentileWaitNs(99) / 1e6,
+                    [.. x.Lock.Owners.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
+                    [.. x.Lock.Waiters.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
+                    [.. x.Lock.WaitStacks.OrderByDescending(kv => kv.Value).Take(TopStackCount).Select(kv => new ReportStack(kv.Value, Frames(kv.Key)))])
+                { StillWaiting = x.Open.Count }),
+        ];
+    }
 
     /// <summary>A finding as rendered.</summary>
     public IEnumerable<ReportFinding> Findings(Finding f)
