@@ -23,7 +23,7 @@ public sealed class HangDetectorTests
         Assert.Equal(2100, f.TimeMs);
         FindingThread t = Assert.Single(f.Threads);
         Assert.Equal((T1, 5, 100.0), (t.ThreadId, t.StackId, t.SinceMs));
-        Assert.Contains(Finding.PrimitivePlaceholder, f.Summary);
+        Assert.Contains("Monitor.Wait", f.Summary);
     }
 
     [Fact]
@@ -103,11 +103,11 @@ public sealed class HangDetectorTests
         var events = new List<TraceRecord>();
         for (double t = 100; t < 3500; t += 31)
         {
-            events.Add(TraceRecord.WaitStart(t, T1, WaitSource.MonitorWait, Obj1, stackId: 4));
+            events.Add(TraceRecord.WaitStart(t, T1, WaitSource.MonitorWait, Obj1, stackId: 6));
             events.Add(TraceRecord.WaitStop(t + 30, T1));
         }
 
-        events.Add(TraceRecord.WaitStart(3600, T1, WaitSource.MonitorWait, Obj1, stackId: 4));
+        events.Add(TraceRecord.WaitStart(3600, T1, WaitSource.MonitorWait, Obj1, stackId: 6));
         events.Add(Tick(4000));
         Assert.Empty(Run([.. events]).Snapshot());
     }
@@ -118,6 +118,7 @@ public sealed class HangDetectorTests
         FindingSet findings = Run(
             TraceRecord.WaitStart(100, T1, WaitSource.MonitorWait, Obj1, stackId: 4),
             TraceRecord.WaitStop(1000, T1),
+            TraceRecord.Thread(TraceEventKind.TaskEvent, 1200, T1),
             TraceRecord.WaitStart(1500, T1, WaitSource.MonitorWait, Obj1, stackId: 4),
             Tick(3000));
         Assert.Empty(findings.Snapshot());
@@ -169,14 +170,27 @@ public sealed class HangDetectorTests
         }
 
         // Any interleaving that keeps each thread's own order.
-        Assert.Equal("hang:wait:a1:101@2100", Keys(events));
+        Assert.Equal("hang:wait::a1:101@2100", Keys(events));
         Assert.Equal(Keys(events), Keys([events[3], events[1], events[2], events[0]]));
         Assert.Equal(Keys(events), Keys([events[1], events[3], events[0], events[2]]));
     }
 
     private static TraceRecord Tick(double timeMs) => TraceRecord.Thread(TraceEventKind.CounterSample, timeMs, Other);
 
-    private static (HangDetector, FindingSet) Create() => (new HangDetector(new AnalysisOptions()), new FindingSet());
+    private const int Barrier = 4, Join = 7, GateThread = 8, Poll = 9, Take = 10;
+
+    /// <summary>Frames for the tests' stack ids, as the model's resolver gives them.</summary>
+    private static IReadOnlyList<string> Frames(int stackId) => stackId switch
+    {
+        Barrier => ["System.Threading.Monitor.Wait", "System.Threading.ManualResetEventSlim.Wait", "System.Threading.Barrier.SignalAndWait", "Demo.Worker.Run"],
+        Join => ["System.Threading.Thread.Join", "Demo.Program.Main"],
+        GateThread => ["System.Threading.WaitHandle.WaitOneNoCheck", "System.Threading.PortableThreadPool+GateThread.GateThreadStart"],
+        Poll => ["System.Threading.WaitHandle.WaitOneNoCheck", "System.Threading.WaitHandle.WaitOne", "Demo.Poller.Loop"],
+        Take => ["System.Threading.SemaphoreSlim.Wait", "System.Collections.Concurrent.BlockingCollection`1[System.Int32].Take", "Demo.Consumer.Run"],
+        _ => ["System.Threading.Monitor.Wait", $"Demo.Code{stackId}.Run"],
+    };
+
+    private static (HangDetector, FindingSet) Create() => (new HangDetector(new AnalysisOptions(), frames: Frames), new FindingSet());
 
     private static FindingSet Run(params TraceRecord[] events)
     {
@@ -187,5 +201,80 @@ public sealed class HangDetectorTests
         }
 
         return findings;
+    }
+
+    [Fact]
+    public void Barrier_slices_are_one_block_however_long_the_gap_between_them_under_load()
+    {
+        // Nothing else happens on the thread between the slices: the gap is the machine's, not the program's.
+        FindingSet findings = Run(
+            TraceRecord.WaitStart(100, T1, WaitSource.MonitorWait, Obj1, stackId: Barrier),
+            TraceRecord.WaitStop(900, T1),
+            TraceRecord.WaitStart(1300, T1, WaitSource.MonitorWait, Obj1, stackId: Barrier),
+            TraceRecord.WaitStop(1700, T1),
+            TraceRecord.WaitStart(1950, T1, WaitSource.MonitorWait, Obj1, stackId: Barrier),
+            Tick(2200));
+        Finding f = Assert.Single(findings.Snapshot());
+        Assert.Equal(100, f.Threads[0].SinceMs);
+        Assert.Contains("Barrier.SignalAndWait", f.Summary);
+    }
+
+    [Fact]
+    public void A_timed_wait_that_returns_and_waits_again_is_polling_timed_by_its_slice()
+    {
+        var events = new List<TraceRecord>();
+        for (double t = 100; t < 10_000; t += 1000)
+        {
+            events.Add(TraceRecord.WaitStart(t, T1, WaitSource.Unknown, 0, stackId: Poll));
+            events.Add(TraceRecord.WaitStop(t + 999, T1));
+        }
+
+        events.Add(Tick(10_500));
+        Assert.Empty(Run([.. events]).Snapshot());
+
+        // One slice past the threshold is a block again: both sides of it.
+        Assert.Empty(Run(TraceRecord.WaitStart(100, T1, WaitSource.Unknown, 0, stackId: Poll), Tick(2099)).Snapshot());
+        Assert.Single(Run(TraceRecord.WaitStart(100, T1, WaitSource.Unknown, 0, stackId: Poll), Tick(2100)).Snapshot());
+    }
+
+    [Fact]
+    public void Idle_points_are_no_hang()
+    {
+        var (detector, findings) = Create();
+        detector.OnEvent(TraceRecord.WaitStart(100, T1, WaitSource.Unknown, 0, stackId: GateThread), findings);
+        detector.OnEvent(TraceRecord.WaitStart(100, T2, WaitSource.MonitorWait, Obj1, stackId: Take), findings);
+        detector.Complete(60_000, findings);
+        Assert.Empty(findings.Snapshot());
+    }
+
+    [Fact]
+    public void A_join_alone_is_no_finding_and_under_a_cause_it_is_listed_with_the_cause()
+    {
+        var (alone, aloneFindings) = Create();
+        alone.OnEvent(TraceRecord.WaitStart(100, T1, WaitSource.Unknown, 0, stackId: Join), aloneFindings);
+        alone.Complete(10_000, aloneFindings);
+        Assert.Empty(aloneFindings.Snapshot());
+
+        var (detector, findings) = Create();
+        detector.OnEvent(TraceRecord.WaitStart(100, T1, WaitSource.Unknown, 0, stackId: Join), findings);
+        detector.OnEvent(TraceRecord.WaitStart(500, T2, WaitSource.MonitorWait, Obj1, stackId: Barrier), findings);
+        detector.Complete(10_000, findings);
+        Finding f = Assert.Single(findings.Snapshot());
+        Assert.Contains("Barrier.SignalAndWait", f.Summary);
+        Assert.Equal([T2, T1], f.Threads.Select(t => t.ThreadId));
+    }
+
+    [Fact]
+    public void A_queue_consumer_holds_the_process_open_once_main_waits_for_foreground_threads_to_exit()
+    {
+        const int Pid = 4000;
+        var (detector, findings) = Create();
+        detector.OnEvent(TraceRecord.WaitStart(100, T1, WaitSource.MonitorWait, Obj1, stackId: Take, processId: Pid), findings);
+        detector.OnEvent(TraceRecord.WaitStart(200, Pid, WaitSource.Unknown, 0, processId: Pid), findings); // no managed frame
+        detector.Complete(10_000, findings);
+        Finding f = Assert.Single(findings.Snapshot());
+        Assert.Contains("BlockingCollection.Take", f.Summary);
+        Assert.Contains("exit", f.Summary);
+        Assert.Contains(f.Threads, t => t.ThreadId == Pid);
     }
 }

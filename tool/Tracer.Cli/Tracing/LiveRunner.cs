@@ -185,7 +185,7 @@ internal static class LiveRunner
     }
 
     /// <summary>A finding's summary before stacks are resolved: the primitive is named only in the report.</summary>
-    private static string Plain(Finding f) => f.Summary.Replace(Finding.PrimitivePlaceholder, "a wait", StringComparison.Ordinal);
+    private static string Plain(Finding f) => TextSanitizer.Clean(f.Summary);
 
     private static string Describe(StopReason reason) => reason switch
     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Tracer.Engine.Events;
+using Tracer.Engine.Model;
 
 namespace Tracer.Engine.Analysis;
 
@@ -7,13 +8,15 @@ namespace Tracer.Engine.Analysis;
 /// A lock convoy: one lock takes most of all the time threads spend waiting for locks, over many contentions by
 /// several threads (a global lock in a hot loop). Locks are compared by total wait, so a lock taken rarely ranks below
 /// one taken in a hot loop even when it had the single longest wait. Checked every few contentions (so a live session
-/// can stop on it) and at the end, with the final numbers.
+/// can stop on it) and at the end, with the final numbers. Wait durations come from the model's
+/// <see cref="WaitTracker"/> (one it owns when none is given, as in unit tests).
 /// </summary>
-public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
+public sealed class ConvoyDetector(AnalysisOptions options, WaitTracker? waits = null) : IDetector
 {
     private const int CheckEvery = 32;
     private readonly Dictionary<ulong, LockTotals> _locks = new();
-    private readonly ThreadMap<(ulong LockId, double StartMs, int StackId, int ProcessId)> _waiting = new();
+    private readonly bool _ownsWaits = waits is null;
+    private readonly WaitTracker _waits = waits ?? new WaitTracker();
     private readonly HashSet<string> _reported = [];
     private double _allWaitMs;
     private LockTotals? _lastLock; // a convoy is one lock over and over: most lookups end here
@@ -24,6 +27,11 @@ public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
+        if (_ownsWaits)
+        {
+            _waits.Apply(e);
+        }
+
         switch (e.Kind)
         {
             case TraceEventKind.ContentionStart:
@@ -36,16 +44,14 @@ public sealed class ConvoyDetector(AnalysisOptions options) : IDetector
                 }
 
                 totals.Waiters.TryAdd(e.ThreadId, (e.StackId, e.TimeMs, e.ProcessId));
-
-                _waiting[e.ThreadId] = (e.LockId, e.TimeMs, e.StackId, e.ProcessId);
                 break;
             }
 
             case TraceEventKind.ContentionStop:
-                if (_waiting.Remove(e.ThreadId, out var wait))
+                if (_waits.TryGetEndedLockWait(e, out EndedLockWait ended) && !ended.Lost)
                 {
-                    double waitedMs = e.DurationNs > 0 ? e.DurationNs / 1e6 : e.TimeMs - wait.StartMs;
-                    Totals(wait.LockId).WaitMs += waitedMs;
+                    double waitedMs = ended.DurationMs;
+                    Totals(ended.Wait.LockId).WaitMs += waitedMs;
                     _allWaitMs += waitedMs;
                     if (++_stopsSinceCheck >= CheckEvery)
                     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Tracer.Engine.Events;
+using Tracer.Engine.Model;
 
 namespace Tracer.Engine.Analysis;
 
@@ -16,12 +17,12 @@ namespace Tracer.Engine.Analysis;
 /// that wait would be false. A thread blocked in a lock does nothing else, so any later event of its own (per-thread
 /// order is kept, live and replay) proves the wait ended: the wait is forgotten and a cycle through it withdrawn.
 /// </para>
+/// <para>Waits and owners are the model's <see cref="WaitTracker"/> (one it owns when none is given, as in unit tests).</para>
 /// </summary>
-public sealed class DeadlockDetector : IDetector
+public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
 {
-    private readonly ThreadMap<Wait> _waiting = new();
-    private readonly Dictionary<ulong, LockState> _locks = new();
-    private LockState? _lastLock; // a contended program mostly contends one lock: most lookups end here
+    private readonly bool _ownsWaits = waits is null;
+    private readonly WaitTracker _waits = waits ?? new WaitTracker();
     private readonly Dictionary<string, int[]> _reported = new();
     private readonly List<int> _walkOrder = [];
     private readonly Dictionary<int, int> _walkPosition = new();
@@ -34,49 +35,21 @@ public sealed class DeadlockDetector : IDetector
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
-        switch (e.Kind)
+        if (_ownsWaits)
         {
-            case TraceEventKind.ContentionStart:
-                if (_waiting.TryGetValue(e.ThreadId, out Wait previous) && previous.LockId != e.LockId)
-                {
-                    RetractCyclesWith(e.ThreadId, sink); // waits for another lock now: the previous wait ended, its stop was lost
-                }
+            _waits.Apply(e);
+        }
 
-                _waiting[e.ThreadId] = new Wait(e.LockId, e.TimeMs, e.StackId, e.ProcessId);
-                LockState state = Lock(e.LockId);
-                state.ObjectId = e.ObjectId;
-                if (e.OwnerThreadId != 0)
-                {
-                    state.SetOwner(e.OwnerThreadId);
-                }
+        // A wait that ended (its stop, or a lost stop implied by a new contention, the thread's own work or its exit)
+        // breaks every cycle through the thread.
+        if (e.Kind == TraceEventKind.ContentionStop || _waits.TryGetEndedLockWait(e, out _))
+        {
+            RetractCyclesWith(e.ThreadId, sink);
+        }
 
-                FindCycleFrom(e.ThreadId, sink);
-                break;
-
-            case TraceEventKind.ContentionStop:
-                if (_waiting.Remove(e.ThreadId, out Wait done))
-                {
-                    Lock(done.LockId).SetOwner(e.ThreadId);
-                }
-
-                RetractCyclesWith(e.ThreadId, sink);
-                break;
-
-            case TraceEventKind.ThreadExited:
-                _waiting.Remove(e.ThreadId);
-                RetractCyclesWith(e.ThreadId, sink);
-                break;
-
-            // Work the thread does itself. (Wait-handle events are left out: a contended lock waits on its own
-            // handle inside the contention; counter samples come from the runtime's poller thread.)
-            case TraceEventKind.Probe or TraceEventKind.TaskEvent or TraceEventKind.PoolEnqueue or TraceEventKind.PoolDequeue
-                or TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolWorkerWait:
-                if (_waiting.Remove(e.ThreadId))
-                {
-                    RetractCyclesWith(e.ThreadId, sink); // it runs, so the lost stop is implied
-                }
-
-                break;
+        if (e.Kind == TraceEventKind.ContentionStart)
+        {
+            FindCycleFrom(e.ThreadId, sink);
         }
     }
 
@@ -108,7 +81,7 @@ public sealed class DeadlockDetector : IDetector
                 return;
             }
 
-            if (!_waiting.TryGetValue(current, out Wait wait) || FindLock(wait.LockId) is not { HasOwner: true, Owner: int owner } || owner == current)
+            if (!_waits.TryGetLockWait(current, out LockWait wait) || !_waits.TryGetOwner(wait.LockId, out int owner) || owner == current)
             {
                 return;
             }
@@ -147,10 +120,10 @@ public sealed class DeadlockDetector : IDetector
         var locks = new List<FindingLock>(threads.Length);
         for (int i = 0; i < threads.Length; i++)
         {
-            Wait wait = _waiting[threads[i]];
+            _waits.TryGetLockWait(threads[i], out LockWait wait);
             int holder = threads[(i + 1) % threads.Length];
             members.Add(new FindingThread(threads[i], "waits", wait.LockId, holder, wait.StackId, wait.SinceMs, wait.ProcessId));
-            locks.Add(new FindingLock(wait.LockId, FindLock(wait.LockId)?.ObjectId ?? 0, holder));
+            locks.Add(new FindingLock(wait.LockId, wait.ObjectId, holder));
         }
 
         // The cycle closed when its last wait began: independent of the order events from different threads arrive in.
@@ -184,31 +157,4 @@ public sealed class DeadlockDetector : IDetector
             }
         }
     }
-
-    private LockState Lock(ulong lockId)
-    {
-        if (_lastLock is not null && _lastLock.LockId == lockId)
-        {
-            return _lastLock;
-        }
-
-        ref LockState? state = ref CollectionsMarshal.GetValueRefOrAddDefault(_locks, lockId, out _);
-        return _lastLock = state ??= new LockState(lockId);
-    }
-
-    private LockState? FindLock(ulong lockId) =>
-        _lastLock is not null && _lastLock.LockId == lockId ? _lastLock : _locks.GetValueOrDefault(lockId);
-
-    /// <summary>What is known of a lock: its object and its last known owner.</summary>
-    private sealed class LockState(ulong lockId)
-    {
-        public ulong LockId { get; } = lockId;
-        public ulong ObjectId { get; set; }
-        public bool HasOwner { get; private set; }
-        public int Owner { get; private set; }
-
-        public void SetOwner(int owner) => (HasOwner, Owner) = (true, owner);
-    }
-
-    private readonly record struct Wait(ulong LockId, double SinceMs, int StackId, int ProcessId);
 }

@@ -1,16 +1,21 @@
+using Tracer.Engine.Model;
+
 namespace Tracer.Engine.Analysis;
 
 /// <summary>The detectors every analysis runs, in report order.</summary>
 public static class DetectorCatalog
 {
-    public static IReadOnlyList<IDetector> Create(AnalysisOptions options) =>
+    /// <summary>The detectors; those that follow waits read <paramref name="waits"/> (the model's, which the analyzer
+    /// applies each record to first), or, without it, each keep and feed their own (a detector used alone). Those that
+    /// judge waits by their stacks resolve them through <paramref name="frames"/> (the model's resolver).</summary>
+    public static IReadOnlyList<IDetector> Create(AnalysisOptions options, WaitTracker? waits = null, Func<int, IReadOnlyList<string>>? frames = null) =>
     [
-        new DeadlockDetector(),
-        new HangDetector(options),
-        new ConvoyDetector(options),
-        new LongWaitDetector(options),
+        new DeadlockDetector(waits),
+        new HangDetector(options, waits, frames),
+        new ConvoyDetector(options, waits),
+        new LongWaitDetector(options, waits, frames),
         new StarvationDetector(),
-        new LockStarvationDetector(),
+        new LockStarvationDetector(waits),
         new FaultedTaskDetector(),
         new RaceDetector(),
         new LockOrderDetector(),

@@ -1,5 +1,4 @@
 using Tracer.Engine.Events;
-using Tracer.Engine.Reports;
 
 namespace Tracer.Engine.Analysis;
 
@@ -55,7 +54,7 @@ public sealed class FaultedTaskDetector : IDetector
         var details = new List<string>();
         foreach (Faulted f in ordered.Take(MaxDetails))
         {
-            details.Add($"task {f.TaskId} on tid {f.ThreadId}: {TextSanitizer.Clean(f.Exception)}");
+            details.Add($"task {f.TaskId} on tid {f.ThreadId}: {f.Exception}");
         }
 
         if (ordered.Count > MaxDetails)

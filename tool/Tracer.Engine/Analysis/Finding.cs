@@ -6,12 +6,6 @@ namespace Tracer.Engine.Analysis;
 /// </summary>
 public sealed record Finding
 {
-    /// <summary>
-    /// Stands in a summary for the primitive a thread waits in (e.g. Barrier.SignalAndWait). Detectors cannot name it:
-    /// framework frames are only resolved by the rundown at the end of a trace, so renderers replace it from the stack.
-    /// </summary>
-    public const string PrimitivePlaceholder = "{primitive}";
-
     public required string Kind { get; init; }
     public required Severity Severity { get; init; }
     /// <summary>One line saying what is wrong, without thread names (renderers add them).</summary>

@@ -1,12 +1,17 @@
 namespace Tracer.Engine.Analysis;
 
-/// <summary>The findings of one trace, de-duplicated by key, in the order found. Thread-safe to read while written.</summary>
+/// <summary>
+/// The findings of one trace, de-duplicated by key, in the order found. Thread-safe to read while written. What it
+/// shows (<see cref="Snapshot"/>) is one finding per root cause (<see cref="FindingRoots"/>).
+/// </summary>
 public sealed class FindingSet : IFindingSink
 {
     private readonly Lock _gate = new();
     private readonly List<Finding> _findings = [];
+    private readonly Queue<Finding> _newlyFound = new();
 
-    /// <summary>Raised on the decoder thread when a new finding appears.</summary>
+    /// <summary>Raised on the decoder thread for each new finding that is a cause of its own, after the decoder let go of
+    /// the analyzer's lock (<see cref="DispatchFound"/>): a subscriber may do I/O without holding up readers.</summary>
     public event Action<Finding>? Found;
 
     public void Report(Finding finding)
@@ -21,9 +26,34 @@ public sealed class FindingSet : IFindingSink
             }
 
             _findings.Add(finding);
+            if (!(finding.Metrics.TryGetValue(FindingRoots.DependentMetric, out double dependent) && dependent > 0))
+            {
+                _newlyFound.Enqueue(finding);
+            }
         }
+    }
 
-        Found?.Invoke(finding);
+    /// <summary>Raises <see cref="Found"/> for the findings reported since the last call; call outside the analyzer's lock.</summary>
+    public void DispatchFound()
+    {
+        while (true)
+        {
+            Finding next;
+            lock (_gate)
+            {
+                if (!_newlyFound.TryDequeue(out next!))
+                {
+                    return;
+                }
+
+                if (!_findings.Contains(next))
+                {
+                    continue; // withdrawn or replaced before it could be announced
+                }
+            }
+
+            Found?.Invoke(next);
+        }
     }
 
     public void Retract(string key)
@@ -34,12 +64,21 @@ public sealed class FindingSet : IFindingSink
         }
     }
 
-    /// <summary>Worst first, then in the order found.</summary>
+    /// <summary>One finding per root cause (the threads a cause explains listed under it), worst first, then in the order found.</summary>
     public IReadOnlyList<Finding> Snapshot()
     {
         lock (_gate)
         {
-            return [.. _findings.Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f)];
+            return FindingRoots.Fold([.. _findings.Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f)]);
+        }
+    }
+
+    /// <summary>Every finding as the detectors reported it (symptoms included), in the order found.</summary>
+    public IReadOnlyList<Finding> Reported()
+    {
+        lock (_gate)
+        {
+            return [.. _findings];
         }
     }
 

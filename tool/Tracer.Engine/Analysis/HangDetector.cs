@@ -1,184 +1,136 @@
 using Tracer.Engine.Events;
+using Tracer.Engine.Model;
+using Tracer.Engine.Symbols;
 
 namespace Tracer.Engine.Analysis;
 
 /// <summary>
-/// Threads blocked longer than <see cref="AnalysisOptions.HangAfter"/> without progress: in a contended lock
-/// (ContentionStart without Stop) or in a runtime wait (WaitHandleWaitStart without Stop: wait handles, Monitor.Wait
-/// and the slim primitives built on it). Checked whenever any event's time passes the next deadline, and at the end.
+/// Threads blocked longer than <see cref="AnalysisOptions.HangAfter"/> in a wait that holds up work (docs/findings.md,
+/// "hang"): in a contended lock outside a cycle, or in a runtime wait that is not one of the program's idle points.
+/// Checked whenever any event's time passes the next deadline, and at the end.
 /// <para>
 /// A hang is a state, not an event: the finding lists the threads blocked at the latest time seen, and is withdrawn
-/// when they make progress (a wait that ended is a long wait, not a hang). That keeps the result independent of the
-/// order in which events from different threads arrive. Threads in a lock cycle are left to the deadlock detector;
-/// handle waits inside a lock contention are the lock's own and are not counted twice.
+/// when they make progress. That keeps the result independent of the order in which events from different threads
+/// arrive. The waits are the model's <see cref="WaitTracker"/>; a hung wait that ended counts as blocked until its thread
+/// does something else (it may be the next slice of the same wait), except at the end of the trace. There is no time
+/// gap in this rule: how long the next slice takes to start depends on the machine's load, not on the program.
 /// </para>
 /// <para>
-/// Hanging threads are grouped: by lock, by the object of a Monitor-based wait, and handle waits on several different
-/// objects (no owner is ever known for those) together, since threads hanging on each other's handles is the
-/// likeliest explanation. The primitive is named from the stack when rendered (<see cref="Finding.PrimitivePlaceholder"/>).
+/// What a wait is, is read from its stack by the one <see cref="WaitClassifier"/> (through <paramref name="frames"/>;
+/// without it every wait is of an unknown primitive): idle points are no hang; a wait that returned and waited again
+/// is polling, timed by its current slice, unless the primitive itself waits in slices (Barrier); a join or task wait
+/// is a hang only when something else hangs (it is then listed under that cause, not as a finding of its own).
 /// </para>
 /// </summary>
-public sealed class HangDetector(AnalysisOptions options) : IDetector
+public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = null, Func<int, IReadOnlyList<string>>? frames = null) : IDetector
 {
-    /// <summary>A wait that starts again within this long, from the same place, continues the previous one...</summary>
-    public const double ContinuationGapMs = 50;
-
-    /// <summary>...if that one lasted at least this long (a timeout slice; Barrier's start at 100 ms), so that a busy
-    /// consumer woken every few ms from the same place is not taken for one long block.</summary>
-    public const double MinSliceMs = 90;
-
     private readonly double _thresholdMs = options.HangAfter.TotalMilliseconds;
-    private readonly Dictionary<int, Blocked> _locks = new();
-    private readonly Dictionary<int, Blocked> _handles = new();
-    private readonly Dictionary<ulong, int> _owners = new();
+    private readonly bool _ownsWaits = waits is null;
+    private readonly WaitTracker _waits = waits ?? new WaitTracker();
     private readonly Dictionary<string, Finding> _reported = new();
     private readonly HashSet<int> _hungThreads = [];
-    private readonly HashSet<int> _poolIdle = [];
-    private readonly HashSet<int> _instrumentation = [];
     private double _nowMs;
     private double _nextDeadlineMs = double.PositiveInfinity;
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
+        if (_ownsWaits)
+        {
+            _waits.Apply(e);
+        }
+
         switch (e.Kind)
         {
-            case TraceEventKind.ContentionStart:
-                if (e.OwnerThreadId != 0)
-                {
-                    _owners[e.LockId] = e.OwnerThreadId;
-                }
-
-                Block(_locks, e.ThreadId, new Blocked(true, e.LockId, WaitSource.Unknown, e.StackId, e.TimeMs, e.ProcessId, e.OwnerThreadId));
+            case TraceEventKind.ContentionStart when _waits.TryGetLockWait(e.ThreadId, out LockWait lockWait):
+                _nextDeadlineMs = Math.Min(_nextDeadlineMs, lockWait.SinceMs + _thresholdMs);
                 break;
-            case TraceEventKind.ContentionStop:
-                if (_locks.Remove(e.ThreadId, out Blocked done))
-                {
-                    _owners[done.Subject] = e.ThreadId;
-                }
-
-                if (_handles.Count > 0)
-                {
-                    _handles.Remove(e.ThreadId);
-                }
-
-                RefreshIfHung(e.ThreadId, sink);
-                break;
-            case TraceEventKind.PoolWorkerWait:
-                _poolIdle.Add(e.ThreadId); // an idle pool worker waiting for work is not hung
-                _handles.Remove(e.ThreadId);
-                break;
-            case TraceEventKind.WaitStart when _poolIdle.Contains(e.ThreadId):
-            case TraceEventKind.WaitStop when _poolIdle.Contains(e.ThreadId):
-                break;
-            case TraceEventKind.WaitStart:
-            {
-                var wait = new Blocked(false, e.ObjectId, e.WaitSource, e.StackId, e.TimeMs, e.ProcessId, 0);
-                if (_handles.TryGetValue(e.ThreadId, out Blocked previous) && previous.Continues(wait, ContinuationGapMs, MinSliceMs))
-                {
-                    wait = wait with { SinceMs = previous.SinceMs, LastSliceMs = e.TimeMs }; // the same wait, resumed after a timeout slice
-                }
-
-                Block(_handles, e.ThreadId, wait);
-                break;
-            }
-
-            case TraceEventKind.WaitStop:
-                // Kept for a moment: primitives such as Barrier wait in growing timeout slices, and a wait that
-                // starts again at once from the same place is the same block, not progress.
-                if (_handles.TryGetValue(e.ThreadId, out Blocked ended) && double.IsNaN(ended.EndedMs))
-                {
-                    _handles[e.ThreadId] = ended with { EndedMs = e.TimeMs };
-                    if (_hungThreads.Contains(e.ThreadId))
-                    {
-                        _nextDeadlineMs = Math.Min(_nextDeadlineMs, e.TimeMs + ContinuationGapMs + 1e-3);
-                    }
-                }
-
-                break;
-            case TraceEventKind.ThreadExited:
-                _locks.Remove(e.ThreadId);
-                _handles.Remove(e.ThreadId);
-                RefreshIfHung(e.ThreadId, sink);
-                break;
-            case TraceEventKind.CounterSample:
-                _instrumentation.Add(e.ThreadId); // the runtime's counter poller: it waits a second between samples
-                break;
-            default:
-                _poolIdle.Remove(e.ThreadId);
-                // Any other event of the thread is progress after an ended wait. Work the thread does itself also
-                // ends a wait whose stop EventPipe dropped (a thread blocked in a wait does nothing else).
-                if (_handles.TryGetValue(e.ThreadId, out Blocked last) && (!double.IsNaN(last.EndedMs) || IsOwnWork(e.Kind)))
-                {
-                    _handles.Remove(e.ThreadId);
-                    RefreshIfHung(e.ThreadId, sink);
-                }
-
+            case TraceEventKind.WaitStart when _waits.TryGetHandleWait(e.ThreadId, out HandleWait handleWait) && !handleWait.HasEnded:
+                _nextDeadlineMs = Math.Min(_nextDeadlineMs, handleWait.SliceSinceMs + _thresholdMs);
                 break;
         }
 
-        Advance(e.TimeMs, sink);
+        if (_hungThreads.Count > 0 && _hungThreads.Contains(e.ThreadId)
+            && (e.Kind == TraceEventKind.WaitStop || _waits.TryGetEndedLockWait(e, out _) || _waits.TryGetSettledHandleWait(e, out _)))
+        {
+            _nowMs = Math.Max(_nowMs, e.TimeMs);
+            Refresh(sink, final: false, force: true); // a hung thread made progress
+        }
+
+        if (e.TimeMs > _nowMs)
+        {
+            _nowMs = e.TimeMs;
+        }
+
+        if (_nowMs >= _nextDeadlineMs)
+        {
+            Refresh(sink, final: false, force: false);
+        }
     }
 
     public void Complete(double endMs, IFindingSink sink)
     {
         _nowMs = Math.Max(_nowMs, endMs);
-        Refresh(sink, force: true);
-    }
-
-    private static bool IsOwnWork(TraceEventKind kind) =>
-        kind is TraceEventKind.Probe or TraceEventKind.TaskEvent or TraceEventKind.PoolEnqueue or TraceEventKind.PoolDequeue;
-
-    private void Block(Dictionary<int, Blocked> waits, int threadId, Blocked blocked)
-    {
-        waits[threadId] = blocked;
-        _nextDeadlineMs = Math.Min(_nextDeadlineMs, blocked.SinceMs + _thresholdMs);
-    }
-
-    private void RefreshIfHung(int threadId, IFindingSink sink)
-    {
-        if (_hungThreads.Count > 0 && _hungThreads.Contains(threadId))
-        {
-            Refresh(sink, force: true);
-        }
-    }
-
-    private void Advance(double timeMs, IFindingSink sink)
-    {
-        if (timeMs > _nowMs)
-        {
-            _nowMs = timeMs;
-        }
-
-        if (_nowMs >= _nextDeadlineMs)
-        {
-            Refresh(sink, force: false);
-        }
+        Refresh(sink, final: true, force: true);
     }
 
     /// <summary>Recomputes the hanging groups at <see cref="_nowMs"/>; reports new ones, withdraws those that moved.</summary>
-    private void Refresh(IFindingSink sink, bool force)
+    private void Refresh(IFindingSink sink, bool final, bool force)
     {
         _nextDeadlineMs = double.PositiveInfinity;
-        var hung = new List<(int ThreadId, Blocked Wait)>();
-        foreach ((int tid, Blocked wait) in _locks)
+        var hung = new List<HungThread>();
+        foreach ((int tid, LockWait wait) in _waits.LockWaits())
         {
-            Consider(tid, wait, hung);
+            if (_waits.IsInstrumentation(tid))
+            {
+                continue;
+            }
+
+            if (_nowMs < wait.SinceMs + _thresholdMs)
+            {
+                _nextDeadlineMs = Math.Min(_nextDeadlineMs, wait.SinceMs + _thresholdMs);
+            }
+            else if (!InLockCycle(tid))
+            {
+                hung.Add(new HungThread(tid, wait.SinceMs, wait.StackId, wait.ProcessId, Classify(wait.StackId), wait.LockId, 0));
+            }
         }
 
-        foreach ((int tid, Blocked wait) in _handles)
+        foreach ((int tid, HandleWait wait) in _waits.HandleWaits())
         {
-            if (!_locks.ContainsKey(tid))
+            if (_waits.IsInstrumentation(tid) || _waits.IsWaitingOnLock(tid))
             {
-                Consider(tid, wait, hung);
+                continue;
+            }
+
+            WaitClass what = Classify(wait.StackId);
+            // Polling (a timed wait that returned and waits again) is timed by its current slice alone.
+            double since = wait.Slices > 1 && !what.WaitsInSlices ? wait.SliceSinceMs : wait.SinceMs;
+            if (wait.HasEnded && (final || wait.EndedMs - since < _thresholdMs))
+            {
+                // Ended: a block that had not hung yet is over unless it resumes (then the tracker continues it); one
+                // that had stays hung until its thread does something else, so a resumed slice is no flap of the finding.
+                continue;
+            }
+
+            if (_nowMs < since + _thresholdMs)
+            {
+                _nextDeadlineMs = Math.Min(_nextDeadlineMs, since + _thresholdMs);
+            }
+            else
+            {
+                hung.Add(new HungThread(tid, since, wait.StackId, wait.ProcessId, what, null, wait.ObjectId));
             }
         }
 
         _hungThreads.Clear();
-        _hungThreads.UnionWith(hung.Select(h => h.ThreadId));
         var current = new Dictionary<string, Finding>();
-        foreach (Finding finding in HangGroups.Build(hung, _owners, _nowMs, _thresholdMs))
+        foreach (Finding finding in HangGroups.Build(hung, _waits.Owners, _nowMs, _thresholdMs))
         {
             current[finding.Key] = finding;
+            foreach (FindingThread t in finding.Threads)
+            {
+                _hungThreads.Add(t.ThreadId);
+            }
         }
 
         foreach (string key in _reported.Keys.Where(k => !current.ContainsKey(k)).ToList())
@@ -199,41 +151,15 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
         }
     }
 
-    private void Consider(int threadId, Blocked wait, List<(int, Blocked)> hung)
-    {
-        if (_instrumentation.Contains(threadId))
-        {
-            return;
-        }
-
-        if (!double.IsNaN(wait.EndedMs))
-        {
-            // Ended, and may still resume within the gap: it hangs only if it had already hung when it ended.
-            if (_nowMs > wait.EndedMs + ContinuationGapMs || wait.EndedMs - wait.SinceMs < _thresholdMs)
-            {
-                return;
-            }
-
-            _nextDeadlineMs = Math.Min(_nextDeadlineMs, wait.EndedMs + ContinuationGapMs + 1e-3);
-        }
-
-        double deadline = wait.SinceMs + _thresholdMs;
-        if (_nowMs < deadline)
-        {
-            _nextDeadlineMs = Math.Min(_nextDeadlineMs, deadline);
-        }
-        else if (!(wait.OnLock && InLockCycle(threadId)))
-        {
-            hung.Add((threadId, wait));
-        }
-    }
+    private WaitClass Classify(int stackId) =>
+        frames is null || stackId < 0 ? WaitClass.Unknown : WaitClassifier.Classify(frames(stackId));
 
     /// <summary>True when following "waits for a lock held by" from this thread comes back to it (the deadlock detector's case).</summary>
     private bool InLockCycle(int start)
     {
         var seen = new HashSet<int>();
         int current = start;
-        while (seen.Add(current) && _locks.TryGetValue(current, out Blocked wait) && _owners.TryGetValue(wait.Subject, out int owner))
+        while (seen.Add(current) && _waits.TryGetLockWait(current, out LockWait wait) && _waits.TryGetOwner(wait.LockId, out int owner))
         {
             if (owner == start)
             {
@@ -247,17 +173,9 @@ public sealed class HangDetector(AnalysisOptions options) : IDetector
     }
 }
 
-/// <summary>What a blocked thread waits on: a lock (Subject = lock id) or a runtime wait (Subject = object address).</summary>
-internal readonly record struct Blocked(bool OnLock, ulong Subject, WaitSource Source, int StackId, double SinceMs, int ProcessId, int OwnerAtStart)
+/// <summary>A thread blocked past the threshold: on a lock (<see cref="LockId"/>) or in a runtime wait on <see cref="ObjectId"/>
+/// (0 when the runtime did not say), since <see cref="SinceMs"/>, in the wait its stack shows.</summary>
+internal readonly record struct HungThread(int ThreadId, double SinceMs, int StackId, int ProcessId, WaitClass Wait, ulong? LockId, ulong ObjectId)
 {
-    /// <summary>When the last wait slice ended (NaN while it lasts).</summary>
-    public double EndedMs { get; init; } = double.NaN;
-
-    /// <summary>When the current slice began (SinceMs is when the whole block began).</summary>
-    public double LastSliceMs { get; init; } = SinceMs;
-
-    /// <summary>Whether <paramref name="next"/>, on the same thread, resumes this ended wait rather than being a new one.</summary>
-    public bool Continues(Blocked next, double gapMs, double minSliceMs) =>
-        !double.IsNaN(EndedMs) && next.SinceMs - EndedMs <= gapMs && EndedMs - LastSliceMs >= minSliceMs && next.Source == Source
-        && ((StackId >= 0 && StackId == next.StackId) || (Subject != 0 && Subject == next.Subject));
+    public bool OnLock => LockId is not null;
 }

@@ -1,56 +1,117 @@
-using Tracer.Engine.Events;
+using System.Globalization;
+using Tracer.Engine.Symbols;
 
 namespace Tracer.Engine.Analysis;
 
-/// <summary>Turns the threads that hang at one moment into findings, one per thing they hang on.</summary>
+/// <summary>
+/// Turns the threads that hang at one moment into findings, one per thing they hang on: a lock, or a primitive (and
+/// its object when the runtime named one). Idle points are left out; waits for other work (joins, task waits, a main
+/// thread waiting for foreground threads to exit) become one <see cref="FindingRoots.DependentMetric"/> finding that is
+/// listed under the cause it waits on (<see cref="FindingRoots"/>), never a finding of its own.
+/// </summary>
 internal static class HangGroups
 {
-    public static IEnumerable<Finding> Build(List<(int ThreadId, Blocked Wait)> hung, IReadOnlyDictionary<ulong, int> owners, double nowMs, double thresholdMs)
+    private static readonly HashSet<string> s_handleWaits = ["WaitHandle.WaitOne", "WaitHandle.WaitAny", "WaitHandle.WaitAll"];
+
+    public static IEnumerable<Finding> Build(List<HungThread> hung, IReadOnlyDictionary<ulong, int> owners, double nowMs, double thresholdMs)
     {
-        foreach (var group in hung.Where(h => h.Wait.OnLock).GroupBy(h => h.Wait.Subject))
+        // After Main returns, the runtime's main thread (tid = pid on Linux) waits, with no managed frame, for the
+        // foreground threads: consumers idle on a queue then hold the process open.
+        bool exiting = hung.Any(IsExitWait);
+        var causes = new List<HungThread>();
+        var dependents = new List<HungThread>();
+        foreach (HungThread h in hung)
+        {
+            if (IsExitWait(h) || (!h.OnLock && h.Wait.WaitsForOtherWork))
+            {
+                dependents.Add(h);
+            }
+            else if (h.OnLock || !h.Wait.IsIdle || (exiting && h.Wait.Idle == IdlePoint.QueueConsumer))
+            {
+                causes.Add(h);
+            }
+        }
+
+        foreach (var group in causes.Where(h => h.OnLock).GroupBy(h => h.LockId!.Value))
         {
             yield return LockGroup(group.Key, [.. group], owners.TryGetValue(group.Key, out int owner) ? owner : null, nowMs, thresholdMs);
         }
 
-        // Handle waits carry no object (0), so one group may mix primitives; the report splits it by primitive.
-        foreach (var group in hung.Where(h => !h.Wait.OnLock).GroupBy(h => h.Wait.Subject))
+        foreach (var group in causes.Where(h => !h.OnLock).GroupBy(h => (Primitive: h.Wait.Primitive ?? string.Empty, h.ObjectId)))
         {
-            yield return ObjectGroup(group.Key, [.. group], nowMs, thresholdMs);
+            yield return WaitGroup(group.Key.Primitive, group.Key.ObjectId, [.. group], exiting, nowMs, thresholdMs);
+        }
+
+        if (dependents.Count > 0)
+        {
+            yield return DependentGroup(dependents, nowMs, thresholdMs);
         }
     }
 
-    private static Finding LockGroup(ulong lockId, List<(int ThreadId, Blocked Wait)> waiters, int? owner, double nowMs, double thresholdMs)
+    private static bool IsExitWait(HungThread h) => !h.OnLock && h.ThreadId == h.ProcessId && h.ProcessId != 0 && h.Wait == WaitClass.Unknown;
+
+    private static Finding LockGroup(ulong lockId, List<HungThread> waiters, int? owner, double nowMs, double thresholdMs)
     {
         var threads = waiters.OrderBy(w => w.ThreadId)
-            .Select(w => new FindingThread(w.ThreadId, "waits", lockId, owner, w.Wait.StackId, w.Wait.SinceMs, w.Wait.ProcessId)).ToList();
-        string ownerText = owner is null
-            ? "the runtime did not say which thread holds it"
-            : "its holder (named by the runtime) never releases it";
+            .Select(w => new FindingThread(w.ThreadId, "waits", lockId, owner, w.StackId, w.SinceMs, w.ProcessId)).ToList();
         if (owner is int holder && waiters.All(w => w.ThreadId != holder))
         {
-            threads.Add(new FindingThread(holder, "holds", null, null, -1, waiters.Min(w => w.Wait.SinceMs), waiters[0].Wait.ProcessId));
+            threads.Add(new FindingThread(holder, "holds", null, null, -1, waiters.Min(w => w.SinceMs), waiters[0].ProcessId));
         }
 
-        return Make($"lock:{lockId:x}", waiters, nowMs, thresholdMs,
-            $"{Count(waiters.Count)} blocked for {Seconds(waiters, nowMs)} waiting for a lock ({Finding.PrimitivePlaceholder}): {ownerText}",
-            threads, [new FindingLock(lockId, 0, owner)]);
+        string primitive = waiters.Select(w => w.Wait.Primitive).FirstOrDefault(p => p is not null) ?? "Monitor.Enter (lock)";
+        string summary = owner is null
+            ? $"{Blocked(waiters, nowMs)} waiting for a lock ({primitive}); the runtime did not say which thread holds it"
+            : $"{Blocked(waiters, nowMs)} waiting for a lock ({primitive}); the runtime names tid {owner} as its holder, which never released it";
+        return Make($"lock:{lockId:x}", waiters, nowMs, thresholdMs, summary, threads, [new FindingLock(lockId, 0, owner)], []);
     }
 
-    private static Finding ObjectGroup(ulong objectId, List<(int ThreadId, Blocked Wait)> waiters, double nowMs, double thresholdMs)
+    private static Finding WaitGroup(string primitive, ulong objectId, List<HungThread> waiters, bool exiting, double nowMs, double thresholdMs)
     {
         var threads = waiters.OrderBy(w => w.ThreadId)
-            .Select(w => new FindingThread(w.ThreadId, "waits", null, null, w.Wait.StackId, w.Wait.SinceMs, w.Wait.ProcessId)).ToList();
+            .Select(w => new FindingThread(w.ThreadId, "waits", null, null, w.StackId, w.SinceMs, w.ProcessId)).ToList();
+        string name = primitive.Length > 0 ? primitive : "a runtime wait (primitive not on the stack)";
         string on = objectId == 0 ? string.Empty : $" on object 0x{objectId:x}";
-        return Make($"wait:{objectId:x}", waiters, nowMs, thresholdMs,
-            $"{Count(waiters.Count)} blocked for {Seconds(waiters, nowMs)} in {Finding.PrimitivePlaceholder}{on}; nothing signalled it, and the runtime does not say who should",
-            threads, []);
+        string summary;
+        if (exiting && waiters.All(w => w.Wait.Idle == IdlePoint.QueueConsumer))
+        {
+            summary = $"{Blocked(waiters, nowMs)} in {name}{on} while the process waits for its foreground threads to exit; nothing completes the queue";
+        }
+        else if (waiters.Count >= 2 && objectId == 0 && s_handleWaits.Contains(primitive))
+        {
+            summary = $"likely deadlock: {Blocked(waiters, nowMs)} in {name}, each on a handle (such as a Mutex) that nothing releases; " +
+                "the runtime does not trace handle owners, so each may hold what another waits for (e.g. Mutexes taken in opposite order)";
+        }
+        else
+        {
+            summary = $"{Blocked(waiters, nowMs)} in {name}{on}; nothing signalled it, and the runtime does not say who should";
+        }
+
+        return Make($"wait:{primitive}:{objectId:x}", waiters, nowMs, thresholdMs, summary, threads, [], []);
     }
 
-    private static Finding Make(string what, List<(int ThreadId, Blocked Wait)> waiters, double nowMs, double thresholdMs, string summary,
-        List<FindingThread> threads, List<FindingLock> locks)
+    private static Finding DependentGroup(List<HungThread> waiters, double nowMs, double thresholdMs)
     {
-        double since = waiters.Min(w => w.Wait.SinceMs);
-        double latest = waiters.Max(w => w.Wait.SinceMs);
+        var threads = waiters.OrderBy(w => w.ThreadId)
+            .Select(w => new FindingThread(w.ThreadId, IsExitWait(w) ? "waits for the foreground threads to exit" : "waits for the threads above",
+                null, null, w.StackId, w.SinceMs, w.ProcessId)).ToList();
+        return Make("dependent", waiters, nowMs, thresholdMs,
+            $"{Blocked(waiters, nowMs)} waiting for other threads or tasks to finish", threads, [],
+            new Dictionary<string, double> { [FindingRoots.DependentMetric] = 1 });
+    }
+
+    private static Finding Make(string what, List<HungThread> waiters, double nowMs, double thresholdMs, string summary,
+        List<FindingThread> threads, List<FindingLock> locks, Dictionary<string, double> extra)
+    {
+        double since = waiters.Min(w => w.SinceMs);
+        double latest = waiters.Max(w => w.SinceMs);
+        var metrics = new Dictionary<string, double>(extra)
+        {
+            ["threads"] = waiters.Count,
+            ["blockedMs"] = nowMs - since,
+            ["sinceMs"] = since,
+            ["thresholdMs"] = thresholdMs,
+        };
         return new Finding
         {
             Kind = FindingKinds.Hang,
@@ -61,19 +122,14 @@ internal static class HangGroups
             Key = $"hang:{what}:{string.Join(",", waiters.Select(w => w.ThreadId).Order())}",
             Threads = threads,
             Locks = locks,
-            Details = [$"blocked since {since / 1000:F2} s; no progress through {nowMs / 1000:F2} s (threshold {thresholdMs / 1000:0.###} s)"],
-            Metrics = new Dictionary<string, double>
-            {
-                ["threads"] = waiters.Count,
-                ["blockedMs"] = nowMs - since,
-                ["sinceMs"] = since,
-                ["thresholdMs"] = thresholdMs,
-            },
+            Details = [string.Create(CultureInfo.InvariantCulture, $"blocked since {since / 1000:F2} s; no progress through {nowMs / 1000:F2} s (threshold {thresholdMs / 1000:0.###} s)")],
+            Metrics = metrics,
         };
     }
 
-    private static string Count(int threads) => threads == 1 ? "1 thread" : $"{threads} threads";
-
-    private static string Seconds(List<(int ThreadId, Blocked Wait)> waiters, double nowMs) =>
-        $"{(nowMs - waiters.Min(w => w.Wait.SinceMs)) / 1000:F1} s";
+    private static string Blocked(List<HungThread> waiters, double nowMs)
+    {
+        string count = waiters.Count == 1 ? "1 thread" : $"{waiters.Count} threads";
+        return string.Create(CultureInfo.InvariantCulture, $"{count} blocked for {(nowMs - waiters.Min(w => w.SinceMs)) / 1000:F1} s");
+    }
 }

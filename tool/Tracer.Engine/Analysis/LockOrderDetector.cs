@@ -1,5 +1,4 @@
 using Tracer.Engine.Events;
-using Tracer.Engine.Reports;
 
 namespace Tracer.Engine.Analysis;
 
@@ -53,7 +52,7 @@ public sealed class LockOrderDetector : IDetector
     {
         if (e.Text is not null)
         {
-            _names[(e.ProcessId, e.ObjectId)] = TextSanitizer.Clean(e.Text);
+            _names[(e.ProcessId, e.ObjectId)] = e.Text;
         }
 
         if (!_held.TryGetValue((e.ProcessId, e.ThreadId), out List<Held>? held))

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Tracer.Engine.Events;
+using Tracer.Engine.Model;
 
 namespace Tracer.Engine.Analysis;
 
@@ -15,7 +16,7 @@ namespace Tracer.Engine.Analysis;
 /// counts only, so the result does not depend on the order events from different threads arrive in.
 /// </para>
 /// </summary>
-public sealed class LockStarvationDetector : IDetector
+public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetector
 {
     /// <summary>A starved thread waited at least this often...</summary>
     public const int MinWaits = 10;
@@ -27,7 +28,8 @@ public sealed class LockStarvationDetector : IDetector
     public const int MaxHoldShare = 5;
 
     private readonly Dictionary<ulong, LockStats> _locks = new();
-    private readonly ThreadMap<(ulong LockId, double SinceMs)> _waiting = new();
+    private readonly bool _ownsWaits = waits is null;
+    private readonly WaitTracker _waits = waits ?? new WaitTracker();
     private ulong _lastLockId;
     private LockStats? _lastLock; // a contended program mostly contends one lock: most lookups end here
 
@@ -36,6 +38,11 @@ public sealed class LockStarvationDetector : IDetector
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
+        if (_ownsWaits)
+        {
+            _waits.Apply(e);
+        }
+
         switch (e.Kind)
         {
             case TraceEventKind.ContentionStart:
@@ -58,16 +65,13 @@ public sealed class LockStarvationDetector : IDetector
                 {
                     stats.Thread(e.OwnerThreadId, e.ProcessId).SeenHolding++;
                 }
-
-                _waiting[e.ThreadId] = (e.LockId, e.TimeMs);
                 break;
             }
 
             case TraceEventKind.ContentionStop:
-                if (_waiting.Remove(e.ThreadId, out var wait) && FindLock(wait.LockId) is { } waited)
+                if (_waits.TryGetEndedLockWait(e, out EndedLockWait ended) && !ended.Lost && FindLock(ended.Wait.LockId) is { } waited)
                 {
-                    double ms = e.DurationNs > 0 ? e.DurationNs / 1e6 : e.TimeMs - wait.SinceMs;
-                    waited.Thread(e.ThreadId, e.ProcessId).WaitMs += ms;
+                    waited.Thread(e.ThreadId, e.ProcessId).WaitMs += ended.DurationMs;
                 }
 
                 break;

@@ -1,141 +1,141 @@
 using Tracer.Engine.Events;
+using Tracer.Engine.Model;
+using Tracer.Engine.Symbols;
 
 namespace Tracer.Engine.Analysis;
 
 /// <summary>
-/// Latency spikes: the longest individual lock and handle waits that did end (a wait that never ends is a hang).
-/// Keeps the few longest per kind and reports them at the end, with the waiting stack. Handle waits inside a lock
-/// contention are the lock's own and are not counted; idle pool workers waiting for work are not waits.
+/// Latency spikes: waits that did end and were abnormal for where they happened (docs/findings.md, "long-wait"). A
+/// wait counts when it lasted at least <see cref="AnalysisOptions.LongWaitAfter"/> and at least
+/// <see cref="RelativeFactor"/> times the median wait at the same place (the same lock; for other waits the same thread
+/// and stack), over at least <see cref="MinWaitsAtPlace"/> waits there: a wait as long as the usual ones there is how
+/// that code waits, not a spike. Idle points, joins and task waits (they last as long as the work they wait for) and
+/// the tracer's own counter poller are never long waits; a polling wait is timed by its longest slice.
+/// Waits are the model's <see cref="WaitTracker"/>; what a wait is comes from <paramref name="frames"/> through the
+/// <see cref="WaitClassifier"/>, at the end, when the rundown has named the framework's frames.
 /// </summary>
-public sealed class LongWaitDetector(AnalysisOptions options) : IDetector
+public sealed class LongWaitDetector(AnalysisOptions options, WaitTracker? waits = null, Func<int, IReadOnlyList<string>>? frames = null) : IDetector
 {
+    /// <summary>A long wait lasts at least this many times the median wait at its place...</summary>
+    public const double RelativeFactor = 10;
+
+    /// <summary>...which had at least this many waits (the long one included).</summary>
+    public const int MinWaitsAtPlace = 5;
+
+    private const int KeptCandidates = 64;
     private readonly double _minMs = options.LongWaitAfter.TotalMilliseconds;
-    private readonly ThreadMap<Pending> _lockWaits = new();
-    private readonly ThreadMap<Pending> _handleWaits = new();
-    private readonly HashSet<int> _poolIdle = [];
-    private readonly List<Resolved> _longest = [];
-    private readonly Dictionary<int, (Pending Wait, double EndMs, double SliceMs)> _ended = new();
-    private readonly Dictionary<int, double> _sliceStart = new();
+    private readonly bool _ownsWaits = waits is null;
+    private readonly WaitTracker _waits = waits ?? new WaitTracker();
+    private readonly List<Candidate> _candidates = [];
+    private readonly Dictionary<(bool OnLock, ulong Place, int ThreadId), WaitHistogram> _places = new();
     private readonly HashSet<int> _instrumentation = [];
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
-        switch (e.Kind)
+        if (_ownsWaits)
         {
-            case TraceEventKind.ContentionStart:
-                _lockWaits[e.ThreadId] = new Pending(e.LockId, e.ObjectId, e.StackId, e.TimeMs, e.ProcessId, e.OwnerThreadId);
-                break;
-            case TraceEventKind.ContentionStop:
-                if (_lockWaits.Remove(e.ThreadId, out Pending lockWait))
-                {
-                    if (_handleWaits.Count > 0)
-                    {
-                        _handleWaits.Remove(e.ThreadId);
-                    }
+            _waits.Apply(e);
+        }
 
-                    Keep(e.ThreadId, lockWait, true, e.DurationNs > 0 ? e.DurationNs / 1e6 : e.TimeMs - lockWait.StartMs, e.TimeMs);
-                }
+        if (e.Kind == TraceEventKind.CounterSample)
+        {
+            _instrumentation.Add(e.ThreadId);
+        }
 
-                break;
-            case TraceEventKind.PoolWorkerWait:
-                _poolIdle.Add(e.ThreadId);
-                break;
-            case TraceEventKind.WaitStart:
-                // A wait without a stack cannot be shown to anyone (runtime-internal threads such as the counter poller).
-                if (e.StackId >= 0 && !_lockWaits.ContainsKey(e.ThreadId) && !_poolIdle.Contains(e.ThreadId))
-                {
-                    var next = new Pending(0, e.ObjectId, e.StackId, e.TimeMs, e.ProcessId, 0);
-                    // A wait resumed at once from the same place after a timeout slice (Barrier) is the same wait.
-                    if (_ended.Remove(e.ThreadId, out (Pending Wait, double EndMs, double SliceMs) ended)
-                        && !(e.TimeMs - ended.EndMs <= HangDetector.ContinuationGapMs && ended.SliceMs >= HangDetector.MinSliceMs && ended.Wait.StackId == e.StackId))
-                    {
-                        Keep(e.ThreadId, ended.Wait, false, ended.EndMs - ended.Wait.StartMs, ended.EndMs);
-                    }
-                    else if (ended.EndMs > 0)
-                    {
-                        next = next with { StartMs = ended.Wait.StartMs };
-                    }
+        if (_waits.TryGetEndedLockWait(e, out EndedLockWait ended) && !ended.Lost)
+        {
+            LockWait w = ended.Wait;
+            Keep(new Candidate(e.ThreadId, true, w.LockId, w.ObjectId, w.StackId, w.SinceMs, ended.EndMs, w.ProcessId, w.OwnerAtStart, ended.DurationMs, ended.DurationMs, 1));
+        }
 
-                    _handleWaits[e.ThreadId] = next;
-                    _sliceStart[e.ThreadId] = e.TimeMs;
-                }
-
-                break;
-            case TraceEventKind.WaitStop:
-                if (_handleWaits.Remove(e.ThreadId, out Pending handleWait))
-                {
-                    _ended[e.ThreadId] = (handleWait, e.TimeMs, e.TimeMs - _sliceStart.GetValueOrDefault(e.ThreadId, handleWait.StartMs));
-                }
-
-                break;
-            case TraceEventKind.CounterSample:
-                _instrumentation.Add(e.ThreadId); // the runtime's counter poller waits a second between samples
-                break;
-            default:
-                _poolIdle.Remove(e.ThreadId);
-                Settle(e.ThreadId);
-                break;
+        // A wait without a stack cannot be shown to anyone, nor judged by where it is.
+        if (_waits.TryGetSettledHandleWait(e, out SettledHandleWait settled) && !settled.Lost && settled.Wait.StackId >= 0)
+        {
+            HandleWait w = settled.Wait;
+            double longestSlice = Math.Max(w.LongestSliceMs, w.LastSliceMs);
+            Keep(new Candidate(e.ThreadId, false, 0, w.ObjectId, w.StackId, w.SinceMs, settled.EndMs, w.ProcessId, 0, settled.DurationMs, longestSlice, w.Slices));
         }
     }
 
     public void Complete(double endMs, IFindingSink sink)
     {
-        foreach (int threadId in _ended.Keys.ToList())
+        var judged = new List<(Candidate C, double Ms)>();
+        foreach (Candidate c in _candidates)
         {
-            Settle(threadId);
+            if (_instrumentation.Contains(c.ThreadId))
+            {
+                continue;
+            }
+
+            WaitClass what = frames is null || c.StackId < 0 ? WaitClass.Unknown : WaitClassifier.Classify(frames(c.StackId));
+            if (!c.OnLock && (what.IsIdle || what.WaitsForOtherWork))
+            {
+                continue;
+            }
+
+            double ms = c.Slices > 1 && !what.WaitsInSlices ? c.LongestSliceMs : c.DurationMs;
+            WaitHistogram place = _places[PlaceOf(c)];
+            double median = place.Percentile(50) / 1e6;
+            if (ms >= _minMs && place.Count >= MinWaitsAtPlace && ms >= RelativeFactor * median)
+            {
+                judged.Add((c, ms));
+            }
         }
 
         foreach (bool onLock in new[] { true, false })
         {
-            foreach (Resolved r in _longest.Where(r => r.OnLock == onLock && !_instrumentation.Contains(r.ThreadId)).OrderByDescending(r => r.DurationMs).ThenBy(r => r.ThreadId).Take(options.LongWaitCount))
+            foreach ((Candidate r, double ms) in judged.Where(j => j.C.OnLock == onLock).OrderByDescending(j => j.Ms).ThenBy(j => j.C.ThreadId).Take(options.LongWaitCount))
             {
-                string what = onLock ? $"waited {r.DurationMs:N0} ms for a contended lock ({Finding.PrimitivePlaceholder}), then got it"
-                    : $"waited {r.DurationMs:N0} ms in {Finding.PrimitivePlaceholder}, then went on";
-                int? owner = r.Wait.Owner == 0 ? null : r.Wait.Owner;
+                WaitHistogram place = _places[PlaceOf(r)];
+                string primitive = (frames is null || r.StackId < 0 ? null : WaitClassifier.Primitive(frames(r.StackId)))
+                    ?? (onLock ? "Monitor.Enter (lock)" : "a runtime wait");
+                string what = onLock ? $"waited {ms:N0} ms for a contended lock ({primitive}), then got it"
+                    : $"waited {ms:N0} ms in {primitive}, then went on";
+                int? owner = r.Owner == 0 ? null : r.Owner;
                 sink.Report(new Finding
                 {
                     Kind = FindingKinds.LongWait,
                     Severity = Severity.Info,
                     Summary = $"a thread {what}",
                     TimeMs = r.EndMs,
-                    Key = $"long-wait:{r.ThreadId}:{r.Wait.StartMs:R}",
-                    Threads = [new FindingThread(r.ThreadId, "waited", onLock ? r.Wait.LockId : null, owner, r.Wait.StackId, r.Wait.StartMs, r.Wait.ProcessId)],
-                    Locks = onLock ? [new FindingLock(r.Wait.LockId, r.Wait.ObjectId, owner)] : [],
-                    Metrics = new Dictionary<string, double> { ["waitMs"] = r.DurationMs, ["startMs"] = r.Wait.StartMs },
+                    Key = $"long-wait:{r.ThreadId}:{r.StartMs:R}",
+                    Threads = [new FindingThread(r.ThreadId, "waited", onLock ? r.LockId : null, owner, r.StackId, r.StartMs, r.ProcessId)],
+                    Locks = onLock ? [new FindingLock(r.LockId, r.ObjectId, owner)] : [],
+                    Details = [$"{place.Count:N0} waits {(onLock ? "on this lock" : "by this thread at this place")}, median {place.Percentile(50) / 1e6:N1} ms: this one took {ms / Math.Max(place.Percentile(50) / 1e6, 1e-3):N0}× as long"],
+                    Metrics = new Dictionary<string, double> { ["waitMs"] = ms, ["startMs"] = r.StartMs, ["medianWaitMs"] = place.Percentile(50) / 1e6, ["waitsAtPlace"] = place.Count },
                 });
             }
         }
     }
 
-    /// <summary>An ended wait that was not resumed: it resolved.</summary>
-    private void Settle(int threadId)
-    {
-        if (_ended.Remove(threadId, out (Pending Wait, double EndMs, double SliceMs) ended))
-        {
-            Keep(threadId, ended.Wait, false, ended.EndMs - ended.Wait.StartMs, ended.EndMs);
-        }
-    }
+    private static (bool, ulong, int) PlaceOf(in Candidate c) => c.OnLock ? (true, c.LockId, 0) : (false, (ulong)(uint)c.StackId, c.ThreadId);
 
-    private void Keep(int threadId, Pending wait, bool onLock, double durationMs, double endMs)
+    private void Keep(in Candidate c)
     {
-        if (durationMs < _minMs)
+        (bool, ulong, int) key = PlaceOf(c);
+        if (!_places.TryGetValue(key, out WaitHistogram? place))
+        {
+            place = new WaitHistogram();
+            _places.Add(key, place);
+        }
+
+        place.Add((c.Slices > 1 ? c.LongestSliceMs : c.DurationMs) * 1e6);
+        if (Math.Max(c.DurationMs, c.LongestSliceMs) < _minMs)
         {
             return;
         }
 
-        _longest.Add(new Resolved(threadId, wait, onLock, durationMs, endMs));
-        if (_longest.Count > 64)
+        _candidates.Add(c);
+        if (_candidates.Count > 2 * KeptCandidates)
         {
             // Bounded memory: keep the longest of each kind.
-            _longest.RemoveAll(r => _instrumentation.Contains(r.ThreadId));
-            var keep = _longest.Where(r => r.OnLock).OrderByDescending(r => r.DurationMs).Take(options.LongWaitCount)
-                .Concat(_longest.Where(r => !r.OnLock).OrderByDescending(r => r.DurationMs).Take(options.LongWaitCount)).ToList();
-            _longest.Clear();
-            _longest.AddRange(keep);
+            var keep = _candidates.Where(r => r.OnLock).OrderByDescending(r => r.DurationMs).Take(KeptCandidates)
+                .Concat(_candidates.Where(r => !r.OnLock).OrderByDescending(r => r.DurationMs).Take(KeptCandidates)).ToList();
+            _candidates.Clear();
+            _candidates.AddRange(keep);
         }
     }
 
-    private readonly record struct Pending(ulong LockId, ulong ObjectId, int StackId, double StartMs, int ProcessId, int Owner);
-
-    private readonly record struct Resolved(int ThreadId, Pending Wait, bool OnLock, double DurationMs, double EndMs);
+    private readonly record struct Candidate(int ThreadId, bool OnLock, ulong LockId, ulong ObjectId, int StackId, double StartMs, double EndMs,
+        int ProcessId, int Owner, double DurationMs, double LongestSliceMs, int Slices);
 }

@@ -1,5 +1,4 @@
 using Tracer.Engine.Events;
-using Tracer.Engine.Reports;
 
 namespace Tracer.Engine.Analysis;
 
@@ -223,7 +222,7 @@ public sealed class RaceDetector : IDetector
     {
         if (!_locations.TryGetValue(key, out ProbeLocationState? location))
         {
-            location = new ProbeLocationState(TextSanitizer.Clean(name ?? $"location#{key.Item2}"));
+            location = new ProbeLocationState(name ?? $"location#{key.Item2}");
             _locations[key] = location;
         }
 

@@ -1,5 +1,4 @@
 using Tracer.Engine.Events;
-using Tracer.Engine.Reports;
 
 namespace Tracer.Engine.Analysis;
 
@@ -57,7 +56,7 @@ internal sealed class RaceThreadState
             return cached;
         }
 
-        string text = string.Join(", ", _held.Select(h => $"'{TextSanitizer.Clean(h.Name ?? $"lock#{h.Id}")}'").Distinct());
+        string text = string.Join(", ", _held.Select(h => $"'{h.Name ?? $"lock#{h.Id}"}'").Distinct());
         if (_held.Count == 1)
         {
             _singleLockTexts[_held[0].Id] = text;

@@ -16,7 +16,7 @@ public sealed class TraceAnalyzer
     public TraceAnalyzer(AnalysisOptions? options = null, IEnumerable<IDetector>? detectors = null)
     {
         Options = options ?? new AnalysisOptions();
-        _detectors = [.. detectors ?? DetectorCatalog.Create(Options)];
+        _detectors = [.. detectors ?? DetectorCatalog.Create(Options, Model.Waits, Model.Resolver.Resolve)];
         TraceEventKind[] kinds = Enum.GetValues<TraceEventKind>();
         _handlers = new RecordHandler[kinds.Length][];
         foreach (TraceEventKind kind in kinds)
@@ -42,6 +42,18 @@ public sealed class TraceAnalyzer
         lock (SyncRoot)
         {
             OnEventLocked(e);
+        }
+
+        DispatchFindings();
+    }
+
+    /// <summary>Announces new findings (<see cref="FindingSet.Found"/>) unless the caller still holds <see cref="SyncRoot"/>:
+    /// subscribers then run outside the lock, so the decoder never waits for their I/O while a reader waits for it.</summary>
+    public void DispatchFindings()
+    {
+        if (!SyncRoot.IsHeldByCurrentThread)
+        {
+            Findings.DispatchFound();
         }
     }
 
@@ -74,5 +86,7 @@ public sealed class TraceAnalyzer
                 detector.Complete(Model.EndMs, Findings);
             }
         }
+
+        DispatchFindings();
     }
 }

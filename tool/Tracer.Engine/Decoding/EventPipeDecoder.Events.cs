@@ -32,6 +32,8 @@ public sealed partial class EventPipeDecoder
         {
             DecodeEvent(data);
         }
+
+        _analyzer.DispatchFindings();
     }
 
     void IRawEventSink.BeginBatch()
@@ -45,6 +47,7 @@ public sealed partial class EventPipeDecoder
         CountFolded();
         _batchDepth--;
         _analyzer.SyncRoot.Exit();
+        _analyzer.DispatchFindings();
     }
 
     /// <summary>Events our reader folded while parsing count as events too.</summary>

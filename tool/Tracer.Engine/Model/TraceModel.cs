@@ -10,8 +10,6 @@ namespace Tracer.Engine.Model;
 /// </summary>
 public sealed class TraceModel
 {
-    private readonly Dictionary<int, PendingWait> _pendingLockWaits = new();
-    private readonly Dictionary<int, PendingWait> _pendingHandleWaits = new();
     /// <summary>The lock of the last contention: a convoy is one lock over and over, so most lookups end here.</summary>
     private LockInfo? _lastLock;
     /// <summary><see cref="Threads"/> again, indexed by thread id for the usual small ids: every record looks its thread
@@ -22,6 +20,8 @@ public sealed class TraceModel
     public Dictionary<int, ProcessInfo> Processes { get; } = new();
     public Dictionary<int, ThreadInfo> Threads { get; } = new();
     public Dictionary<ulong, LockInfo> Locks { get; } = new();
+    /// <summary>Who waits for what and who holds which lock, now: the state the detectors read.</summary>
+    public WaitTracker Waits { get; } = new();
     public ThreadPoolStats ThreadPool { get; } = new();
     public StackTable Stacks { get; } = new();
     public MethodTable Methods { get; } = new();
@@ -130,6 +130,7 @@ public sealed class TraceModel
             SawStacks = true;
         }
 
+        Waits.Apply(e);
         switch (e.Kind)
         {
             case TraceEventKind.ContentionStart:
@@ -139,18 +140,18 @@ public sealed class TraceModel
                 OnContentionStop(thread, e);
                 break;
             case TraceEventKind.WaitStart:
-                // Monitor's own internal waits come as handle waits inside a contention: keep the lock state.
-                _pendingHandleWaits[e.ThreadId] = new PendingWait(e.TimeMs, e.ObjectId);
-                if (!_pendingLockWaits.ContainsKey(e.ThreadId))
+                // Monitor's own internal waits come inside a contention, an idle pool worker's while it waits for work:
+                // the tracker keeps neither, and the timeline keeps the lock or idle state.
+                if (Waits.TryGetHandleWait(e.ThreadId, out HandleWait started) && started.SliceSinceMs == e.TimeMs)
                 {
                     thread.Timeline.Set(e.TimeMs, ThreadState.WaitingOnHandle, e.ObjectId);
                 }
 
                 break;
             case TraceEventKind.WaitStop:
-                if (_pendingHandleWaits.Remove(e.ThreadId, out PendingWait handleWait) && !_pendingLockWaits.ContainsKey(e.ThreadId))
+                if (Waits.TryGetHandleWait(e.ThreadId, out HandleWait stopped) && stopped.EndedMs == e.TimeMs)
                 {
-                    thread.HandleWaitMs += e.TimeMs - handleWait.StartMs;
+                    thread.HandleWaitMs += stopped.LastSliceMs;
                     thread.Timeline.Set(e.TimeMs, ThreadState.Running);
                 }
 
@@ -214,51 +215,43 @@ public sealed class TraceModel
         }
 
         info.OnContention(e.TimeMs, e.ThreadId, e.OwnerThreadId, e.StackId);
-        _pendingLockWaits[e.ThreadId] = new PendingWait(e.TimeMs, e.LockId);
         thread.Timeline.Set(e.TimeMs, ThreadState.WaitingOnLock, e.LockId);
     }
 
     private void OnContentionStop(ThreadInfo thread, in TraceRecord e)
     {
-        if (!_pendingLockWaits.Remove(e.ThreadId, out PendingWait wait))
+        if (!Waits.TryGetEndedLockWait(e, out EndedLockWait ended) || ended.Lost)
         {
             return; // the wait began before the session did
         }
 
-        double durationNs = e.DurationNs > 0 ? e.DurationNs : (e.TimeMs - wait.StartMs) * 1e6;
         LockInfo? info = _lastLock;
-        if (info is not null && (info.LockId == wait.Subject || Locks.TryGetValue(wait.Subject, out info)))
+        if (info is not null && (info.LockId == ended.Wait.LockId || Locks.TryGetValue(ended.Wait.LockId, out info)))
         {
-            info.OnWaitEnded(durationNs, e.ThreadId);
+            info.OnWaitEnded(ended.DurationMs * 1e6, e.ThreadId);
         }
 
-        thread.LockWaitMs += durationNs / 1e6;
-        if (_pendingHandleWaits.Count > 0)
-        {
-            _pendingHandleWaits.Remove(e.ThreadId); // the lock's own inner wait, if its stop was lost
-        }
+        thread.LockWaitMs += ended.DurationMs;
         thread.Timeline.Set(e.TimeMs, ThreadState.Running);
     }
 
     /// <summary>True while <paramref name="threadId"/> waits for a contended lock (between its ContentionStart and Stop).</summary>
-    public bool IsWaitingOnLock(int threadId) => _pendingLockWaits.ContainsKey(threadId);
+    public bool IsWaitingOnLock(int threadId) => Waits.IsWaitingOnLock(threadId);
 
     /// <summary>Threads still waiting when the trace ended, with what they wait on and since when.</summary>
     public IEnumerable<(int ThreadId, bool OnLock, ulong Subject, double SinceMs)> OpenWaits()
     {
-        foreach ((int tid, PendingWait w) in _pendingLockWaits)
+        foreach ((int tid, LockWait w) in Waits.LockWaits())
         {
-            yield return (tid, true, w.Subject, w.StartMs);
+            yield return (tid, true, w.LockId, w.SinceMs);
         }
 
-        foreach ((int tid, PendingWait w) in _pendingHandleWaits)
+        foreach ((int tid, HandleWait w) in Waits.HandleWaits())
         {
-            if (!_pendingLockWaits.ContainsKey(tid))
+            if (!w.HasEnded)
             {
-                yield return (tid, false, w.Subject, w.StartMs);
+                yield return (tid, false, w.ObjectId, w.SinceMs);
             }
         }
     }
-
-    private readonly record struct PendingWait(double StartMs, ulong Subject);
 }

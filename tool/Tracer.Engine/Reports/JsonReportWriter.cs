@@ -86,6 +86,7 @@ public static class JsonReportWriter
             w.WriteNumber("maxWaitMs", Math.Round(l.MaxWaitMs, 3));
             w.WriteNumber("p50WaitMs", Math.Round(l.P50WaitMs, 3));
             w.WriteNumber("p99WaitMs", Math.Round(l.P99WaitMs, 3));
+            w.WriteNumber("stillWaiting", l.StillWaiting);
             WriteInts(w, "owners", l.Owners);
             WriteInts(w, "waiters", l.Waiters);
             w.WriteStartArray("topStacks");

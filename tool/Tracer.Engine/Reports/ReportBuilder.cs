@@ -13,20 +13,36 @@ internal sealed class ReportBuilder(TraceModel model)
         t.ThreadId, t.ProcessId, t.Name is null ? null : TextSanitizer.Clean(t.Name), TextSanitizer.Clean(t.DisplayName),
         t.FirstSeenMs, t.LastSeenMs, t.ExitedMs, t.IsPoolWorker, t.LockWaitMs, t.HandleWaitMs);
 
-    public IReadOnlyList<ReportLock> Locks() =>
-    [
-        .. model.Locks.Values
-            .OrderByDescending(l => l.TotalWaitNs)
-            .ThenByDescending(l => l.Contentions)
-            .Select(l => new ReportLock(
-                MainProcessId, l.LockId, l.ObjectId, LockName(l), l.Contentions, l.TotalWaitNs / 1e6, l.MaxWaitNs / 1e6,
-                l.PercentileWaitNs(50) / 1e6, l.PercentileWaitNs(99) / 1e6,
-                [.. l.Owners.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
-                [.. l.Waiters.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
-                [.. l.WaitStacks.OrderByDescending(kv => kv.Value).Take(TopStackCount).Select(kv => new ReportStack(kv.Value, Frames(kv.Key)))])),
-    ];
+    /// <summary>Contended locks, most total wait first. Waits still open at the trace's end count up to the end (so a
+    /// deadlock's locks rank first, not last with 0 ms); locks only the tracer's own counter poller waited for are left out.</summary>
+    public IReadOnlyList<ReportLock> Locks()
+    {
+        var open = new Dictionary<ulong, (int Count, double TotalMs, double MaxMs)>();
+        foreach ((int tid, LockWait w) in model.Waits.LockWaits())
+        {
+            double ms = Math.Max(0, model.EndMs - w.SinceMs);
+            (int count, double total, double max) = open.GetValueOrDefault(w.LockId);
+            open[w.LockId] = (count + 1, total + ms, Math.Max(max, ms));
+        }
 
-    /// <summary>A finding as rendered; a hang over several primitives becomes one per primitive.</summary>
+        return
+        [
+            .. model.Locks.Values
+                .Where(l => !l.Waiters.Keys.All(model.Waits.IsInstrumentation))
+                .Select(l => (Lock: l, Open: open.GetValueOrDefault(l.LockId)))
+                .OrderByDescending(x => x.Lock.TotalWaitNs / 1e6 + x.Open.TotalMs)
+                .ThenByDescending(x => x.Lock.Contentions)
+                .Select(x => new ReportLock(
+                    MainProcessId, x.Lock.LockId, x.Lock.ObjectId, LockName(x.Lock), x.Lock.Contentions, x.Lock.TotalWaitNs / 1e6 + x.Open.TotalMs,
+                    Math.Max(x.Lock.MaxWaitNs / 1e6, x.Open.MaxMs), x.Lock.PercentileWaitNs(50) / 1e6, x.Lock.PercentileWaitNs(99) / 1e6,
+                    [.. x.Lock.Owners.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
+                    [.. x.Lock.Waiters.OrderByDescending(kv => kv.Value).Select(kv => kv.Key)],
+                    [.. x.Lock.WaitStacks.OrderByDescending(kv => kv.Value).Take(TopStackCount).Select(kv => new ReportStack(kv.Value, Frames(kv.Key)))])
+                { StillWaiting = x.Open.Count }),
+        ];
+    }
+
+    /// <summary>A finding as rendered.</summary>
     public IEnumerable<ReportFinding> Findings(Finding f)
     {
         ReportFinding rendered = Finding(f);
@@ -39,7 +55,7 @@ internal sealed class ReportBuilder(TraceModel model)
             };
         }
 
-        return f.Kind == FindingKinds.Hang ? HangRendering.Render(rendered) : [rendered];
+        return [rendered];
     }
 
     public ReportFinding Finding(Finding f)
@@ -47,29 +63,14 @@ internal sealed class ReportBuilder(TraceModel model)
         List<ReportFindingThread> threads = [.. f.Threads.Select(t =>
         {
             IReadOnlyList<string> frames = Frames(t.StackId);
-            string? primitive = t.StackId >= 0 ? PrimitiveClassifier.Classify(frames) : null;
+            string? primitive = t.StackId >= 0 ? WaitClassifier.Primitive(frames) : null;
             return new ReportFindingThread(
                 t.ThreadId, Name(t.ThreadId), t.Role, t.WaitsForLock, t.HeldBy, t.HeldBy is int h ? Name(h) : null, t.SinceMs, frames, primitive);
         })];
         return new ReportFinding(
-            f.Threads.Select(t => t.ProcessId).FirstOrDefault(pid => pid != 0, MainProcessId), f.Kind, f.Severity, FillPrimitive(f, threads), f.TimeMs, threads,
+            f.Threads.Select(t => t.ProcessId).FirstOrDefault(pid => pid != 0, MainProcessId), f.Kind, f.Severity, TextSanitizer.Clean(f.Summary), f.TimeMs, threads,
             [.. f.Locks.Select(l => l with { Name = l.Name ?? LockNameById(l.LockId) })],
-            f.Details, f.Metrics);
-    }
-
-    /// <summary>Puts the waiters' commonest primitive where the detector left <see cref="Analysis.Finding.PrimitivePlaceholder"/>.</summary>
-    private static string FillPrimitive(Finding f, List<ReportFindingThread> threads)
-    {
-        if (!f.Summary.Contains(Analysis.Finding.PrimitivePlaceholder, StringComparison.Ordinal))
-        {
-            return f.Summary;
-        }
-
-        string fallback = threads.Any(t => t.WaitsForLock is not null) ? "Monitor.Enter (lock)" : "a runtime wait (primitive not on the stack)";
-        string primitive = threads.Where(t => t.Role is "waits" or "waited" && t.Primitive is not null)
-            .GroupBy(t => t.Primitive!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Key).FirstOrDefault() ?? fallback;
-        return f.Summary.Replace(Analysis.Finding.PrimitivePlaceholder, primitive, StringComparison.Ordinal);
+            [.. f.Details.Select(TextSanitizer.Clean)], f.Metrics);
     }
 
     /// <summary>A lock named the way a person recognises it: where it is taken (innermost user frame of its most common waiting stack).</summary>

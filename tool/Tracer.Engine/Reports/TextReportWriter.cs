@@ -55,9 +55,10 @@ public static class TextReportWriter
         {
             string where = report.Processes.Count > 1 ? $" [pid {f.ProcessId}]" : string.Empty;
             w.WriteLine($"  {f.Kind.ToUpperInvariant()}{where}: {f.Summary} (at {f.TimeMs / 1000:F2} s)");
-            foreach (ReportFindingThread t in f.Threads)
+            IReadOnlyList<ThreadGroup> groups = ThreadGroups.Of(f.Threads);
+            foreach (ThreadGroup g in groups)
             {
-                w.WriteLine($"    {Describe(t, f)}");
+                w.WriteLine($"    {Describe(g, f)}");
             }
 
             foreach (string detail in f.Details)
@@ -65,22 +66,37 @@ public static class TextReportWriter
                 w.WriteLine($"    {detail}");
             }
 
-            foreach (ReportFindingThread t in f.Threads.Where(t => t.Frames.Count > 0))
+            foreach (ThreadGroup g in groups.Where(g => g.First.Frames.Count > 0))
             {
-                w.WriteLine($"    stack of {t.DisplayName}:");
-                foreach (string frame in t.Frames.Take(MaxFrames))
+                w.WriteLine(g.Count == 1 ? $"    stack of {g.First.DisplayName}:" : $"    stack of {g.Count} threads ({ThreadGroups.Names(g)}):");
+                foreach (string frame in g.First.Frames.Take(MaxFrames))
                 {
                     w.WriteLine($"      {frame}");
                 }
 
-                if (t.Frames.Count > MaxFrames)
+                if (g.First.Frames.Count > MaxFrames)
                 {
-                    w.WriteLine($"      ... {t.Frames.Count - MaxFrames} more frames");
+                    w.WriteLine($"      ... {g.First.Frames.Count - MaxFrames} more frames");
                 }
             }
 
             w.WriteLine();
         }
+    }
+
+    private static string Describe(ThreadGroup g, ReportFinding f)
+    {
+        if (g.Count == 1)
+        {
+            return Describe(g.First, f);
+        }
+
+        ReportFindingThread t = g.First;
+        string where = g.Where is { } frame ? $" in {frame}" : string.Empty;
+        string what = t.WaitsForLock is ulong lockId
+            ? $"wait for {f.Locks.FirstOrDefault(l => l.LockId == lockId)?.Name ?? $"lock 0x{lockId:x}"}, held by {t.HeldByName ?? "an unknown holder"}"
+            : t.Primitive is null ? t.Role : $"{t.Role} → {t.Primitive}";
+        return $"{g.Count} threads{where} {what}: {ThreadGroups.Names(g)}";
     }
 
     private static string Describe(ReportFindingThread t, ReportFinding f)
@@ -106,7 +122,8 @@ public static class TextReportWriter
         w.WriteLine($"  {"contentions",11} {"total ms",10} {"max ms",9} {"p50 ms",9} {"p99 ms",9}  lock");
         foreach (ReportLock l in report.Locks.Take(10))
         {
-            w.WriteLine($"  {l.Contentions,11:N0} {l.TotalWaitMs,10:F1} {l.MaxWaitMs,9:F1} {l.P50WaitMs,9:F1} {l.P99WaitMs,9:F1}  {l.Name}");
+            string still = l.StillWaiting > 0 ? $"  ({l.StillWaiting} still waiting at the end)" : string.Empty;
+            w.WriteLine($"  {l.Contentions,11:N0} {l.TotalWaitMs,10:F1} {l.MaxWaitMs,9:F1} {l.P50WaitMs,9:F1} {l.P99WaitMs,9:F1}  {l.Name}{still}");
             if (l.Owners.Count > 0)
             {
                 w.WriteLine($"  {string.Empty,11} owners seen: {string.Join(", ", l.Owners.Take(5).Select(o => $"tid {o}"))}; {l.Waiters.Count} waiting threads");

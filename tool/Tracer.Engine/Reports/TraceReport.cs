@@ -72,8 +72,14 @@ public sealed record ReportThread(int ThreadId, int ProcessId, string? Name, str
 
 public sealed record ReportStack(int Count, IReadOnlyList<string> Frames);
 
+/// <summary>A contended lock; <see cref="TotalWaitMs"/> and <see cref="MaxWaitMs"/> include the <see cref="StillWaiting"/>
+/// waits still open at the trace's end (counted up to it), percentiles only the waits that ended.</summary>
 public sealed record ReportLock(int ProcessId, ulong LockId, ulong ObjectId, string Name, int Contentions, double TotalWaitMs, double MaxWaitMs,
-    double P50WaitMs, double P99WaitMs, IReadOnlyList<int> Owners, IReadOnlyList<int> Waiters, IReadOnlyList<ReportStack> TopStacks);
+    double P50WaitMs, double P99WaitMs, IReadOnlyList<int> Owners, IReadOnlyList<int> Waiters, IReadOnlyList<ReportStack> TopStacks)
+{
+    /// <summary>Threads still waiting for the lock when the trace ended.</summary>
+    public int StillWaiting { get; init; }
+}
 
 public sealed record ReportFindingThread(int ThreadId, string DisplayName, string Role, ulong? WaitsForLock, int? HeldBy,
     string? HeldByName, double SinceMs, IReadOnlyList<string> Frames, string? Primitive = null);

@@ -1,3 +1,4 @@
+using Tracer.Engine.Symbols;
 namespace Tracer.Engine.Snapshot;
 
 /// <summary>A snapshot thread with what it blocks in, on which object, and (for locks) who holds it.</summary>

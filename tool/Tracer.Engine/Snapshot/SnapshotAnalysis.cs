@@ -1,3 +1,4 @@
+using Tracer.Engine.Symbols;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Events;
 using Tracer.Engine.Reports;

@@ -1,6 +1,6 @@
-namespace Tracer.Engine.Snapshot;
+namespace Tracer.Engine.Symbols;
 
-/// <summary>What a thread in a snapshot is blocked in, judged from its stack.</summary>
+/// <summary>What a thread is blocked in, judged from its stack (<see cref="WaitClassifier"/>).</summary>
 public enum WaitKind
 {
     /// <summary>Not blocked in a call we know (running, or in I/O such as Console.ReadLine).</summary>
@@ -21,6 +21,9 @@ public enum WaitKind
     TaskWait,
     /// <summary>BlockingCollection.Take and friends.</summary>
     CollectionTake,
+    /// <summary>BlockingCollection.Add on a full bounded collection.</summary>
+    CollectionAdd,
+    ReaderWriterLock,
     /// <summary>Thread.Sleep: waiting for time, not for another thread.</summary>
     Sleep,
 }

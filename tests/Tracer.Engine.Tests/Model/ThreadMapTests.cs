@@ -1,6 +1,6 @@
-using Tracer.Engine.Analysis;
+using Tracer.Engine.Model;
 
-namespace Tracer.Engine.Tests.Analysis;
+namespace Tracer.Engine.Tests.Model;
 
 public sealed class ThreadMapTests
 {

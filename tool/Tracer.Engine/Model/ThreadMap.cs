@@ -1,10 +1,10 @@
-namespace Tracer.Engine.Analysis;
+namespace Tracer.Engine.Model;
 
 /// <summary>
 /// A per-thread value, keyed by OS thread id, for the detectors' per-record lookups (every contention sets and removes
 /// one in several detectors): the usual small ids find their slot through an array, not a hash; other ids hash. Slots
-/// are never freed, so memory is bounded by the threads seen. Only lookups: it cannot be enumerated, so use it only
-/// where no result depends on an iteration order.
+/// are never freed, so memory is bounded by the threads seen. Enumerates in the order threads were first seen (the
+/// order of the records), so a result that depends on it is still the same for the same records.
 /// </summary>
 internal sealed class ThreadMap<T>
     where T : struct
@@ -15,6 +15,7 @@ internal sealed class ThreadMap<T>
     private readonly Dictionary<int, int> _slotOfOther = new();
     private T[] _values = new T[8];
     private bool[] _present = new bool[8];
+    private int[] _idOfSlot = new int[8];
     private int _slots;
 
     public int Count { get; private set; }
@@ -71,6 +72,19 @@ internal sealed class ThreadMap<T>
         return false;
     }
 
+    /// <summary>The threads that have a value, with it, in the order the threads were first seen. Do not change the map
+    /// while enumerating.</summary>
+    public IEnumerable<KeyValuePair<int, T>> Entries()
+    {
+        for (int slot = 0; slot < _slots; slot++)
+        {
+            if (_present[slot])
+            {
+                yield return new KeyValuePair<int, T>(_idOfSlot[slot], _values[slot]);
+            }
+        }
+    }
+
     /// <summary>The thread's slot, or -1 when it has none and <paramref name="add"/> is false.</summary>
     private int Slot(int threadId, bool add)
     {
@@ -90,6 +104,7 @@ internal sealed class ThreadMap<T>
         }
 
         int slot = NewSlot();
+        _idOfSlot[slot] = threadId;
         if ((uint)threadId < DirectLimit)
         {
             if (threadId >= _slotById.Length)
@@ -113,6 +128,7 @@ internal sealed class ThreadMap<T>
         {
             Array.Resize(ref _values, _slots * 2);
             Array.Resize(ref _present, _slots * 2);
+            Array.Resize(ref _idOfSlot, _slots * 2);
         }
 
         return _slots++;

@@ -1,0 +1,73 @@
+namespace Tracer.Engine.Analysis;
+
+/// <summary>
+/// One finding per root cause: threads that another finding explains are listed under it instead of being findings of
+/// their own. A thread waiting for a lock held by a deadlocked thread goes under the deadlock; joins and task waits
+/// (a <see cref="DependentMetric"/> hang) go under the first cause in their process (a deadlock, else the earliest
+/// hang), and are no finding at all when nothing else is stuck (what they wait for is then still running).
+/// Pure: the same findings always give the same result.
+/// </summary>
+public static class FindingRoots
+{
+    /// <summary>Metric set to 1 on a finding whose threads only wait for other work (they are a symptom).</summary>
+    public const string DependentMetric = "dependent";
+
+    public static List<Finding> Fold(IReadOnlyList<Finding> findings)
+    {
+        var result = new List<Finding>(findings.Count);
+        var symptoms = new List<Finding>();
+        foreach (Finding f in findings)
+        {
+            (IsSymptom(f) ? symptoms : result).Add(f);
+        }
+
+        // Lock hangs whose holder is in a deadlock: their waiters wait on the cycle.
+        foreach (Finding hang in result.Where(f => f.Kind == FindingKinds.Hang && f.Locks.Count == 1).ToList())
+        {
+            if (hang.Locks[0].OwnerThreadId is int holder
+                && result.FindIndex(d => d.Kind == FindingKinds.Deadlock && d.Threads.Any(t => t.ThreadId == holder)) is int at and >= 0)
+            {
+                result[at] = Absorb(result[at], hang, "wait for a lock held by a thread in this cycle", onlyRole: "waits");
+                result.Remove(hang);
+            }
+        }
+
+        foreach (Finding symptom in symptoms)
+        {
+            int process = ProcessOf(symptom);
+            int cause = result.FindIndex(f => f.Kind == FindingKinds.Deadlock && ProcessOf(f) == process);
+            if (cause < 0)
+            {
+                cause = result.FindIndex(f => f.Kind == FindingKinds.Hang && ProcessOf(f) == process);
+            }
+
+            if (cause >= 0)
+            {
+                result[cause] = Absorb(result[cause], symptom, "wait for the threads above (they join them or wait on their tasks)", onlyRole: null);
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsSymptom(Finding f) => f.Metrics.TryGetValue(DependentMetric, out double d) && d > 0;
+
+    private static int ProcessOf(Finding f) => f.Threads.Count == 0 ? 0 : f.Threads[0].ProcessId;
+
+    private static Finding Absorb(Finding cause, Finding explained, string why, string? onlyRole)
+    {
+        var known = cause.Threads.Select(t => t.ThreadId).ToHashSet();
+        List<FindingThread> added = [.. explained.Threads.Where(t => (onlyRole is null || t.Role == onlyRole) && known.Add(t.ThreadId))];
+        if (added.Count == 0)
+        {
+            return cause;
+        }
+
+        string who = added.Count == 1 ? "1 more thread is blocked because of this: it" : $"{added.Count} more threads are blocked because of this: they";
+        return cause with
+        {
+            Threads = [.. cause.Threads, .. added],
+            Details = [.. cause.Details, $"{who} {why}"],
+        };
+    }
+}
