@@ -14,7 +14,7 @@ return args.FirstOrDefault() switch
     "exit" => Convoy.Burst(crash: false),
     "crash" => Convoy.Burst(crash: true),
     "spin" => Signals.Spin(),
-    "gc-pause" => Signals.GcPause(args.Length > 1 && int.TryParse(args[1], out int millions) && millions > 0 ? millions : 8),
+    "gc-pause" => Signals.GcPause(args.Length > 1 && int.TryParse(args[1], out int millions) && millions > 0 ? millions : 6),
     "convoy" => Convoy.Run(args.Length > 1 && int.TryParse(args[1], out int threads) && threads > 0 ? threads : 16),
     _ => Usage(),
 };

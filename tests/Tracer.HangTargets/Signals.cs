@@ -40,8 +40,8 @@ internal static class Signals
         return 0;
     }
 
-    /// <summary>Builds a gen2 heap of many small objects, then forces full blocking compacting GCs one after another,
-    /// printing each one's pause ("gc: ..."), until killed.</summary>
+    /// <summary>Builds a gen2 heap of many small objects, then forces a full blocking compacting GC every half second,
+    /// printing each one's pause ("gc: ..."), until killed. (Back to back, a tracer could not even start its session.)</summary>
     public static int GcPause(int millions)
     {
         var heap = new List<Node[]>();
@@ -62,6 +62,7 @@ internal static class Signals
             var clock = Stopwatch.StartNew();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             Console.WriteLine($"gc: a full blocking GC took {clock.ElapsedMilliseconds} ms (heap {heap.Count})");
+            Thread.Sleep(500);
         }
     }
 

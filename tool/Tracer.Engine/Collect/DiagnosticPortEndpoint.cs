@@ -6,7 +6,7 @@ namespace Tracer.Engine.Collect;
 
 /// <summary>
 /// A runtime reached through a diagnostic socket at a path the user gives (--diagnostic-port): its default socket in
-/// another /tmp (another container's, a different TMPDIR), or one it listens on (DOTNET_DiagnosticPorts=PATH,listen).
+/// another /tmp (another container's, a different TMPDIR). A ",connect" suffix (dotnet-trace's spelling) is accepted.
 /// </summary>
 public sealed class DiagnosticPortEndpoint : IEventPipeEndpoint
 {

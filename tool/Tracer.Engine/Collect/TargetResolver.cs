@@ -46,7 +46,7 @@ public static class TargetResolver
         throw ProcFs.LoadsCoreClr(pid) switch
         {
             false => new TracerUserException($"process {pid} ({name}) is not a .NET process"),
-            true => new TracerUserException($"process {pid} ({name}) is .NET but publishes no diagnostic port this user can open (diagnostics disabled, another user, or a different /tmp)"),
+            true => new TracerUserException($"process {pid} ({name}) is .NET but publishes no diagnostic port this user can open (diagnostics disabled, another user, or a different /tmp: reach it with --diagnostic-port PATH)"),
             null => new TracerUserException($"process {pid} ({name}) cannot be inspected by this user (it belongs to another user?); run as its owner"),
         };
     }
