@@ -24,28 +24,34 @@ internal static class WebBenchmark
             string url = await FirstLineAsync(service.StandardOutput, "listening on ", TimeSpan.FromSeconds(30));
             url = url["listening on ".Length..].TrimEnd('/') + "/";
             Benchmarks.Log($"service pid {service.Id} at {url}; {rounds} rounds of {Configs.Length} configs, {connections} connections, {s_warmUp.TotalSeconds:0} s warm-up + {s_measure.TotalSeconds:0} s measured each");
-            await WebLoad.RequestsPerSecondAsync(url, connections, TimeSpan.Zero, TimeSpan.FromSeconds(5)); // JIT and pools warm
+            Func<double> cpu = () => CpuSeconds(service.Id);
+            await WebLoad.RunAsync(url, connections, TimeSpan.Zero, TimeSpan.FromSeconds(5), cpu); // JIT and pools warm
 
             var results = Configs.ToDictionary(c => c.Name, _ => new List<double>());
+            var cpuPerRequest = Configs.ToDictionary(c => c.Name, _ => new List<double>());
             for (int round = 0; round < rounds; round++)
             {
                 for (int i = 0; i < Configs.Length; i++)
                 {
                     Config config = Configs[(i + round) % Configs.Length]; // a different order each round
-                    double rps = await MeasureAsync(config, service.Id, url, connections, Path.Combine(work, $"{round}-{i}.nettrace"));
+                    (double rps, double cpuMs) = await MeasureAsync(config, service.Id, url, connections, Path.Combine(work, $"{round}-{i}.nettrace"), cpu);
                     results[config.Name].Add(rps);
-                    Benchmarks.Log($"  round {round + 1}: {config.Name,-46} {rps,10:N0} requests/s");
+                    cpuPerRequest[config.Name].Add(cpuMs);
+                    Benchmarks.Log($"  round {round + 1}: {config.Name,-52} {rps,8:N0} requests/s, {cpuMs * 1000,6:N0} µs service CPU per request; load {Load()}");
                 }
             }
 
             double untraced = Median(results[Configs[0].Name]);
+            double untracedCpu = Median(cpuPerRequest[Configs[0].Name]);
             Console.WriteLine();
-            Console.WriteLine("| configuration | requests/s (median) | each round | cost vs untraced |");
-            Console.WriteLine("|---|---|---|---|");
+            Console.WriteLine("| configuration | requests/s (median; each round) | throughput cost | service CPU per request (median; each round) | CPU cost |");
+            Console.WriteLine("|---|---|---|---|---|");
             foreach (Config c in Configs)
             {
-                double m = Median(results[c.Name]);
-                Console.WriteLine($"| {c.Name} | {m:N0} | {string.Join(" / ", results[c.Name].Select(r => r.ToString("N0")))} | {(c.Tool == Tool.None ? "-" : (1 - (m / untraced)).ToString("P1"))} |");
+                double m = Median(results[c.Name]), cm = Median(cpuPerRequest[c.Name]);
+                bool baseline = c.Tool == Tool.None;
+                Console.WriteLine($"| {c.Name} | {m:N0} ({string.Join(" / ", results[c.Name].Select(r => r.ToString("N0")))}) | {(baseline ? "-" : (1 - (m / untraced)).ToString("P1"))} "
+                    + $"| {cm * 1000:N0} µs ({string.Join(" / ", cpuPerRequest[c.Name].Select(r => (r * 1000).ToString("N0")))}) | {(baseline ? "-" : ((cm / untracedCpu) - 1).ToString("+0.0%;-0.0%"))} |");
             }
 
             return 0;
@@ -79,11 +85,11 @@ internal static class WebBenchmark
         new("dotnet-trace collect, same providers without GC 0x1", Tool.DotnetTrace, ["--providers", OurProviders(gc: false)]),
     ];
 
-    private static async Task<double> MeasureAsync(Config config, int pid, string url, int connections, string output)
+    private static async Task<(double Rps, double CpuMs)> MeasureAsync(Config config, int pid, string url, int connections, string output, Func<double> cpu)
     {
         if (config.Tool == Tool.None)
         {
-            return await WebLoad.RequestsPerSecondAsync(url, connections, s_warmUp, s_measure);
+            return await WebLoad.RunAsync(url, connections, s_warmUp, s_measure, cpu);
         }
 
         int seconds = (int)(s_warmUp + s_measure).TotalSeconds + 3;
@@ -96,16 +102,26 @@ internal static class WebBenchmark
         Task<string> stdout = tracer.StandardOutput.ReadToEndAsync();
         Task<string> stderr = tracer.StandardError.ReadToEndAsync();
         await Task.Delay(TimeSpan.FromSeconds(1)); // the session starts; the warm-up absorbs the rest
-        double rps = await WebLoad.RequestsPerSecondAsync(url, connections, s_warmUp, s_measure);
+        (double rps, double cpuMs) = await WebLoad.RunAsync(url, connections, s_warmUp, s_measure, cpu);
         await tracer.WaitForExitAsync();
         if (tracer.ExitCode != 0 || !File.Exists(output))
         {
             Benchmarks.Log($"  {config.Name} failed (exit {tracer.ExitCode}): {await stdout}{await stderr}");
-            return double.NaN;
+            return (double.NaN, double.NaN);
         }
 
-        return rps;
+        return (rps, cpuMs);
     }
+
+    /// <summary>utime + stime of <paramref name="pid"/> (/proc/PID/stat fields 14 and 15, clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     private static async Task<string> FirstLineAsync(StreamReader reader, string prefix, TimeSpan timeout)
     {
