@@ -2,6 +2,7 @@ using Tracer.HangTargets;
 
 // Usage: Tracer.HangTargets MODE. Each hang mode prints "blocking: ..." once per thread just before it blocks for good;
 // busy-then-deadlock SECONDS: contended lock work for SECONDS, then lock-deadlock (for the flight recorder);
+// spin: a thread spinning next to busy and sleeping ones; gc-pause [MILLIONS]: forced full GCs of a big heap;
 // convoy [THREADS] is a high event rate until a line on stdin; exit and crash end after a burst of contention.
 return args.FirstOrDefault() switch
 {
@@ -12,12 +13,14 @@ return args.FirstOrDefault() switch
     "busy-then-deadlock" => Hangs.BusyThenDeadlock(double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
     "exit" => Convoy.Burst(crash: false),
     "crash" => Convoy.Burst(crash: true),
+    "spin" => Signals.Spin(),
+    "gc-pause" => Signals.GcPause(args.Length > 1 && int.TryParse(args[1], out int millions) && millions > 0 ? millions : 6),
     "convoy" => Convoy.Run(args.Length > 1 && int.TryParse(args[1], out int threads) && threads > 0 ? threads : 16),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|busy-then-deadlock SECONDS|convoy [THREADS]|exit|crash");
+    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|busy-then-deadlock SECONDS|spin|gc-pause [MILLIONS]|convoy [THREADS]|exit|crash");
     return 2;
 }

@@ -136,13 +136,13 @@ internal static partial class Benchmarks
     private static double Ops(string output) => OpsField().Match(output) is { Success: true } m ? double.Parse(m.Groups[1].Value) : double.NaN;
 
 
-    private static string Harness() => typeof(Benchmarks).Assembly.Location;
+    internal static string Harness() => typeof(Benchmarks).Assembly.Location;
 
-    private static string TracerDll() => Path.Combine(AppContext.BaseDirectory, "dotnet-tracer.dll");
+    internal static string TracerDll() => Path.Combine(AppContext.BaseDirectory, "dotnet-tracer.dll");
 
-    private static string Dotnet() => Tracer.Engine.Collect.LaunchedProcess.DotnetHost();
+    internal static string Dotnet() => Tracer.Engine.Collect.LaunchedProcess.DotnetHost();
 
-    private static ProcessStartInfo Start(string file, params string[] args)
+    internal static ProcessStartInfo Start(string file, params string[] args)
     {
         bool dll = file.EndsWith(".dll", StringComparison.Ordinal);
         var psi = new ProcessStartInfo(dll ? Dotnet() : file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -178,7 +178,7 @@ internal static partial class Benchmarks
         return Environment.CurrentDirectory;
     }
 
-    private static void Log(string line) => Console.Error.WriteLine(line);
+    internal static void Log(string line) => Console.Error.WriteLine(line);
 
     [GeneratedRegex("\"events\": (\\d+)")]
     private static partial Regex EventsField();

@@ -7,6 +7,8 @@ using Tracer.PerfHarness;
 //   Tracer.PerfHarness measure-report FILE                            analyze FILE once, print events and peak RSS
 //   Tracer.PerfHarness decode FILE [ROUNDS]                           bare loop vs full analysis on FILE, best of 5 (or ROUNDS)
 //   Tracer.PerfHarness analyse FILE N                                 the full analysis N times, nothing else (to profile)
+//   Tracer.PerfHarness web [ROUNDS] [CONNECTIONS]                     requests/s of a web service untraced / traced (docs/performance.md)
+//   Tracer.PerfHarness web-target                                     that service (Kestrel on a loopback port it prints)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 return args.FirstOrDefault() switch
@@ -15,6 +17,8 @@ return args.FirstOrDefault() switch
     "spin-target" => ConvoyTarget.Run(int.Parse(args[1]), double.Parse(args[2]), yieldInside: false),
     "measure-report" => Measurements.MeasureReport(args[1]),
     "decode" => Measurements.CompareDecode(args[1], args.Length > 2 ? int.Parse(args[2]) : 5),
+    "web" => await WebBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 3, args.Length > 2 ? int.Parse(args[2]) : 16),
+    "web-target" => await WebTarget.RunAsync(),
     "analyse" => Measurements.AnalyseRepeatedly(args[1], int.Parse(args[2])),
     _ => await Benchmarks.RunAllAsync(args),
 };

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Diagnostics.NETCore.Client;
+using Tracer.Engine.Collect;
 using Tracer.Cli.Tracing;
 using Tracer.Engine.Analysis;
 
@@ -41,6 +43,35 @@ internal sealed class LiveOptions
         Description = "Do not trace .NET child processes (they are resumed untraced). By default every .NET descendant is traced from its first instruction into FILE.PID.nettrace.",
     };
 
+    private readonly Option<bool> _cpuSampling = new("--cpu-sampling")
+    {
+        Description = "Also record CPU samples (Microsoft-DotNETCore-SampleProfiler: every managed thread's stack about every ms): "
+            + "finds threads spinning in a loop, gives stacks of threads that emit no events, and lets dotnet-trace convert the trace "
+            + "to speedscope. Costs the target CPU: see docs/performance.md.",
+    };
+
+    private readonly Option<IReadOnlyList<EventPipeProvider>> _providers = new("--providers")
+    {
+        Description = "Extra EventSources to record, as in dotnet-trace: Name[:Keywords[:Level[:key=value;...]]], comma separated "
+            + "(e.g. Microsoft-AspNetCore-Hosting or MyCompany-Orders:0x1:Informational).",
+        CustomParser = r =>
+        {
+            string text = string.Join(",", r.Tokens.Select(t => t.Value));
+            if (ProviderSpecs.TryParse(text, out IReadOnlyList<EventPipeProvider> providers, out string? error))
+            {
+                return providers;
+            }
+
+            r.AddError($"--providers: {error}");
+            return [];
+        },
+    };
+
+    private readonly Option<bool> _force = new("--force")
+    {
+        Description = "Replace the --output file if it exists (without it an existing file is refused; default names never collide).",
+    };
+
     private bool _launches;
 
     /// <summary>Adds the options; <paramref name="launches"/> adds the ones only launching commands have (--no-children)
@@ -62,6 +93,9 @@ internal sealed class LiveOptions
         command.Options.Add(options._hangAfter);
         command.Options.Add(options._flightRecorder);
         command.Options.Add(options._bufferSize);
+        command.Options.Add(options._cpuSampling);
+        command.Options.Add(options._providers);
+        command.Options.Add(options._force);
         if (!launches)
         {
             command.Options.Add(options._noSnapshot); // only an attached process can already be hung
@@ -84,6 +118,9 @@ internal sealed class LiveOptions
         FollowChildren = !_launches || !parse.GetValue(_noChildren),
         NoSnapshot = !_launches && parse.GetValue(_noSnapshot),
         BufferMegabytes = parse.GetValue(_bufferSize),
+        CpuSampling = parse.GetValue(_cpuSampling),
+        Force = parse.GetValue(_force),
+        ExtraProviders = parse.GetValue(_providers) ?? [],
     };
 
     /// <summary>True when the user gave the option explicitly (so a demo's default does not override it).</summary>

@@ -60,7 +60,7 @@ internal static class SnapshotCommand
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
-        stderr.WriteLine($"dotnet-tracer: taking a snapshot of {ProcFs.Name(pid) ?? "process"} (pid {pid}): dump, read, then watch threads for {options.Observe.TotalSeconds:0.#} s");
+        stderr.WriteLine($"dotnet-tracer: taking a snapshot of {ProcFs.DisplayName(pid) ?? "process"} (pid {pid}): dump, read, then watch threads for {options.Observe.TotalSeconds:0.#} s");
         ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(pid, options, cancel.Token);
         stderr.WriteLine($"dotnet-tracer: snapshot of pid {pid} done: {snapshot.Threads.Count} threads, dump {snapshot.DumpBytes / 1048576.0:F1} MiB in {snapshot.CaptureMs / 1000:F2} s (deleted)");
         TraceReport report = SnapshotAnalysis.Report(snapshot, new AnalysisOptions { HangAfter = options.Observe });

@@ -9,16 +9,31 @@ namespace Tracer.Cli.Tracing;
 /// <summary>Runs live tracing to its end (for collect, run and demo), in the terminal UI or with a progress line, and prints the report.</summary>
 internal static class LiveRunner
 {
-    /// <summary>Traces an already running process.</summary>
-    public static async Task<int> AttachAsync(int pid, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <summary>Traces an already running process: by PID over its default port, or over <paramref name="port"/>
+    /// (--diagnostic-port) when given.</summary>
+    public static async Task<int> AttachAsync(int pid, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct,
+        DiagnosticPortEndpoint? port = null)
     {
-        TargetResolver.EnsureTraceable(pid);
+        if (port is null)
+        {
+            TargetResolver.EnsureTraceable(pid);
+        }
+        else if (!port.IsLocal)
+        {
+            settings = settings with { NoSnapshot = true }; // another PID namespace: its threads are not in our /proc
+        }
+
+        if (settings.OutputPath is not null)
+        {
+            OutputFiles.RefuseOverwrite(settings.OutputPath, settings.Force);
+        }
+
         bool tui = UseTui(settings, stderr);
-        string processName = ProcFs.Name(pid) ?? "process";
+        string processName = (port is null || port.IsLocal ? ProcFs.DisplayName(pid) : null) ?? ProcFs.DisplayName(port?.CommandLine) ?? "process";
         LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid));
 
         using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr); // nothing may write over the UI
-        using var session = new LiveTraceSession(new DiagnosticsClientEndpoint(pid), options);
+        using var session = new LiveTraceSession(port ?? (IEventPipeEndpoint)new DiagnosticsClientEndpoint(pid), options);
         NameProcess(session, processName, ProcFs.ParentId(pid), tui ? null : stderr);
         await session.StartAsync(ct).ConfigureAwait(false);
         Announce(processName, pid, options, tui, stderr);
@@ -37,6 +52,11 @@ internal static class LiveRunner
     /// <summary>Launches a program suspended and traces it (and, unless told not to, its .NET children) from their first instruction.</summary>
     public static async Task<int> LaunchAsync(string command, IReadOnlyList<string> arguments, LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
+        if (settings.OutputPath is not null)
+        {
+            OutputFiles.RefuseOverwrite(settings.OutputPath, settings.Force); // before anything is launched
+        }
+
         bool tui = UseTui(settings, stderr);
         // The program's output never goes to stdout (that is the report): under the UI it goes to the Processes
         // screen, which keeps it off the terminal; otherwise to stderr.
@@ -44,7 +64,7 @@ internal static class LiveRunner
         await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null,
             (TextWriter?)programOutput ?? stderr, ct).ConfigureAwait(false);
         int pid = launched.ProcessId;
-        string processName = ProcFs.Name(pid) ?? Path.GetFileName(command);
+        string processName = ProcFs.DisplayName(pid) ?? Path.GetFileName(command);
         LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid));
 
         using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr);
@@ -102,6 +122,8 @@ internal static class LiveRunner
         Analysis = settings.Analysis,
         FlightRecorder = settings.FlightRecorder is TimeSpan window ? new FlightRecorderOptions { Window = window } : null,
         BufferMegabytes = settings.BufferMegabytes,
+        CpuSampling = settings.CpuSampling,
+        ExtraProviders = settings.ExtraProviders,
     };
 
     private static void NameProcess(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)

@@ -22,4 +22,10 @@ internal sealed record LiveSettings
     public AnalysisOptions Analysis { get; init; } = new();
     /// <summary>EventPipe's in-process buffer in MiB (--buffer-size): when the tracer falls behind by more, events are dropped and counted.</summary>
     public int BufferMegabytes { get; init; } = CommonOptions.DefaultBufferMegabytes;
+    /// <summary>--force: replace an existing --output file (otherwise refused).</summary>
+    public bool Force { get; init; }
+    /// <summary>--cpu-sampling: the runtime's CPU sampler too (spin findings, stacks of silent threads).</summary>
+    public bool CpuSampling { get; init; }
+    /// <summary>--providers: extra EventSources.</summary>
+    public IReadOnlyList<Microsoft.Diagnostics.NETCore.Client.EventPipeProvider> ExtraProviders { get; init; } = [];
 }

@@ -20,4 +20,16 @@ public sealed record AnalysisOptions
 
     /// <summary>How many of the longest waits are reported.</summary>
     public int LongWaitCount { get; init; } = 3;
+
+    /// <summary>A thread sampled running the same loop this long, without waiting or other progress, spins (needs CPU samples).</summary>
+    public TimeSpan SpinAfter { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>One GC suspension this long is a gc-pause finding, whatever else the process does.</summary>
+    public TimeSpan GcPauseAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Also a gc-pause: suspensions that take this share (0..1) of the wall time of any <see cref="GcPauseWindow"/>.</summary>
+    public double GcPauseShare { get; init; } = 0.2;
+
+    /// <summary>The window <see cref="GcPauseShare"/> is measured over.</summary>
+    public TimeSpan GcPauseWindow { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -19,5 +19,7 @@ public static class DetectorCatalog
         new FaultedTaskDetector(),
         new RaceDetector(),
         new LockOrderDetector(),
+        new SpinDetector(options),
+        new GcPauseDetector(options),
     ];
 }

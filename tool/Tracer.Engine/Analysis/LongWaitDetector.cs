@@ -30,6 +30,10 @@ public sealed class LongWaitDetector(AnalysisOptions options, WaitTracker? waits
     private readonly Dictionary<(bool OnLock, ulong Place, int ThreadId), WaitHistogram> _places = new();
     private readonly HashSet<int> _instrumentation = [];
 
+    /// <summary>Samples and GC events are not the thread's progress (a blocked thread is sampled too).</summary>
+    public bool Handles(TraceEventKind kind) =>
+        kind is not (TraceEventKind.CpuSample or TraceEventKind.GcSuspendBegin or TraceEventKind.GcStart or TraceEventKind.GcRestartEnd);
+
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         if (_ownsWaits)

@@ -17,6 +17,11 @@ public sealed record LiveTraceOptions
     public int BufferMegabytes { get; init; } = 256;
     /// <summary>Keep only the recent trace in memory and write it when tracing ends (null: stream everything to the file).</summary>
     public FlightRecorderOptions? FlightRecorder { get; init; }
+    /// <summary>Enable the runtime's CPU sampler (Microsoft-DotNETCore-SampleProfiler, ~1 kHz per managed thread): spin
+    /// findings, stacks of threads that emit no events, and profiles from `dotnet-trace convert`.</summary>
+    public bool CpuSampling { get; init; }
+    /// <summary>Extra providers (--providers), enabled next to the tracer's own.</summary>
+    public IReadOnlyList<Microsoft.Diagnostics.NETCore.Client.EventPipeProvider> ExtraProviders { get; init; } = [];
     /// <summary>How long a call to the target may take before the tool gives up on it.</summary>
     public TimeSpan IpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -64,6 +64,12 @@ public sealed class LiveTraceSession : IDisposable
             new(RuntimeProviders.RuntimeCounters, System.Diagnostics.Tracing.EventLevel.Informational, 0,
                 new Dictionary<string, string> { ["EventCounterIntervalSec"] = "1" }),
         };
+        if (_options.CpuSampling)
+        {
+            providers.Add(new(RuntimeProviders.SampleProfiler, System.Diagnostics.Tracing.EventLevel.Informational));
+        }
+
+        providers = ProviderSpecs.Merge(providers, _options.ExtraProviders);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.IpcTimeout);

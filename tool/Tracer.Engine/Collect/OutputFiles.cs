@@ -34,9 +34,28 @@ public static class OutputFiles
         }
     }
 
-    /// <summary>The default trace name: NAME_PID_yyyyMMdd_HHmmss.nettrace in the current directory.</summary>
-    public static string DefaultTraceName(string processName, int pid) =>
-        $"{Sanitize(processName)}_{pid}_{DateTime.Now:yyyyMMdd_HHmmss}.nettrace";
+    /// <summary>The default trace name: NAME_PID_yyyyMMdd_HHmmss.nettrace in the current directory, with -2, -3, ...
+    /// before the extension when such a file exists already (a default name never replaces a trace).</summary>
+    public static string DefaultTraceName(string processName, int pid)
+    {
+        string stem = $"{Sanitize(processName)}_{pid}_{DateTime.Now:yyyyMMdd_HHmmss}";
+        string name = stem + ".nettrace";
+        for (int n = 2; File.Exists(name); n++)
+        {
+            name = $"{stem}-{n}.nettrace";
+        }
+
+        return name;
+    }
+
+    /// <summary>An output the user named is not replaced unless they said so (--force): one line, exit 2.</summary>
+    public static void RefuseOverwrite(string path, bool force)
+    {
+        if (!force && File.Exists(path))
+        {
+            throw new TracerUserException($"'{path}' already exists; choose another --output or pass --force to replace it");
+        }
+    }
 
     private static string Sanitize(string name)
     {

@@ -9,6 +9,51 @@ public static class ProcFs
 
     public static string? Name(int pid) => ReadLine($"/proc/{pid}/comm") ?? ProcessName(pid);
 
+    /// <summary>
+    /// The name people know the process by: the full executable name from argv[0] (not the 15-character comm), and for
+    /// `dotnet app.dll` the app's name (app). What ps shows and -n matches; null when the process is not readable.
+    /// </summary>
+    public static string? DisplayName(int pid) => DisplayName(Arguments(pid)) ?? Name(pid);
+
+    /// <summary>The same, from a command line as one string (what a runtime reports over its diagnostic port).</summary>
+    public static string? DisplayName(string? commandLine) =>
+        commandLine is null ? null : DisplayName(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    private static string? DisplayName(IReadOnlyList<string>? argv)
+    {
+        if (argv is null || argv.Count == 0 || argv[0].Length == 0)
+        {
+            return null;
+        }
+
+        string exe = Path.GetFileName(argv[0]);
+        if (exe is "dotnet" or "dotnet.exe")
+        {
+            // dotnet [host options] [exec] app.dll: the first .dll argument is the app
+            string? app = argv.Skip(1).FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !a.StartsWith('-'));
+            if (app is not null)
+            {
+                return Path.GetFileNameWithoutExtension(app);
+            }
+        }
+
+        return exe.Length > 0 ? exe : null;
+    }
+
+    /// <summary>argv of the process (/proc/PID/cmdline split at NULs), or null when unreadable.</summary>
+    public static string[]? Arguments(int pid)
+    {
+        try
+        {
+            byte[] raw = File.ReadAllBytes($"/proc/{pid}/cmdline");
+            return raw.Length == 0 ? null : Encoding.UTF8.GetString(raw).TrimEnd('\0').Split('\0');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public static string? CommandLine(int pid)
     {
         try

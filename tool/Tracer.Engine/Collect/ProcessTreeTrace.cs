@@ -150,7 +150,7 @@ public sealed class ProcessTreeTrace : IDisposable
             {
                 var session = new LiveTraceSession(endpoint, _options with { OutputPath = ChildTracePath(_options.OutputPath, runtime.ProcessId) });
                 session.Analyzer.Model.Process(runtime.ProcessId).ParentProcessId = ProcFs.ParentId(runtime.ProcessId);
-                session.Analyzer.Model.Process(runtime.ProcessId).Name = ProcFs.Name(runtime.ProcessId);
+                session.Analyzer.Model.Process(runtime.ProcessId).Name = ProcFs.DisplayName(runtime.ProcessId);
                 await session.StartAsync(ct).ConfigureAwait(false);
                 Track(session);
                 await endpoint.ResumeRuntimeAsync(ct).ConfigureAwait(false);

@@ -13,7 +13,7 @@ public static class TargetResolver
         [
             .. PublishedProcesses()
                 .Where(pid => pid != self)
-                .Select(pid => new DotnetProcess(pid, ProcFs.Name(pid) ?? "?", ProcFs.CommandLine(pid) ?? string.Empty))
+                .Select(pid => new DotnetProcess(pid, ProcFs.DisplayName(pid) ?? "?", ProcFs.CommandLine(pid) ?? string.Empty))
                 .OrderBy(p => p.ProcessId),
         ];
     }
@@ -46,7 +46,7 @@ public static class TargetResolver
         throw ProcFs.LoadsCoreClr(pid) switch
         {
             false => new TracerUserException($"process {pid} ({name}) is not a .NET process"),
-            true => new TracerUserException($"process {pid} ({name}) is .NET but publishes no diagnostic port this user can open (diagnostics disabled, another user, or a different /tmp)"),
+            true => new TracerUserException($"process {pid} ({name}) is .NET but publishes no diagnostic port this user can open (diagnostics disabled, another user, or a different /tmp: reach it with --diagnostic-port PATH)"),
             null => new TracerUserException($"process {pid} ({name}) cannot be inspected by this user (it belongs to another user?); run as its owner"),
         };
     }
@@ -84,10 +84,12 @@ public static class TargetResolver
         return live;
     }
 
-    /// <summary>The one traceable process whose name matches <paramref name="name"/> (exact, case-insensitive).</summary>
+    /// <summary>The one traceable process whose name matches <paramref name="name"/> (exact, case-insensitive): the name ps
+    /// shows (full executable name, or the app of `dotnet app.dll`), or the OS's 15-character comm.</summary>
     public static int ByName(string name)
     {
-        DotnetProcess[] matches = [.. List().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))];
+        DotnetProcess[] matches = [.. List().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(ProcFs.Name(p.ProcessId), name, StringComparison.OrdinalIgnoreCase))];
         return matches.Length switch
         {
             1 => matches[0].ProcessId,

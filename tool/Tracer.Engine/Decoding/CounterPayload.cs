@@ -26,18 +26,21 @@ internal static class CounterPayload
             return name.Length > 0;
         }
 
-        // Incrementing: Name, DisplayName, DisplayRateTimeScale, Increment, IntervalSec, Series, CounterType, ...
+        // Incrementing: Name, DisplayName, DisplayRateTimeScale, Increment, IntervalSec, Metadata, Series, CounterType, ...
         reader = new PayloadReader(payload);
         name = reader.Utf16z();
         reader.Utf16z();
         reader.Utf16z();
         double increment = reader.F64();
         reader.U32();
-        reader.Utf16z();
-        if (reader.Utf16z() == "Sum")
+        // then Metadata, Series, CounterType (the runtime's order; "Sum" was never found when read as Series first)
+        for (int i = 0; i < 3; i++)
         {
-            value = increment;
-            return name.Length > 0;
+            if (reader.Utf16z() == "Sum")
+            {
+                value = increment;
+                return name.Length > 0;
+            }
         }
 
         value = 0;

@@ -98,6 +98,10 @@ public sealed partial class EventPipeDecoder
         {
             DecodeCounter(data);
         }
+        else if (provider == TraceProvider.SampleProfiler)
+        {
+            DecodeSample(data);
+        }
         else
         {
             _model.Touch(data.TimeMs);
@@ -226,6 +230,10 @@ public sealed partial class EventPipeDecoder
                 Emit(TraceRecord.Thread(TraceEventKind.PoolDequeue, time, tid, pid) with { ObjectId = reader.U64() });
                 break;
 
+            case RuntimeEventIds.GcSuspendEEBegin or RuntimeEventIds.GcStart or RuntimeEventIds.GcRestartEEEnd:
+                DecodeGc(data, id);
+                break;
+
             case RuntimeEventIds.MethodLoadVerbose:
                 AddMethod(data);
                 _model.Touch(time);
@@ -285,12 +293,15 @@ public sealed partial class EventPipeDecoder
 
     private int Stack(in RawEvent data)
     {
-        int frames = data.StackOwner switch
-        {
-            NettraceStacks stacks => stacks.Read(data.StackId, _stackBuffer),
-            TraceEvent record => EventRecordAccess.ReadStack(record, _stackBuffer),
-            _ => 0,
-        };
+        int frames = ReadStack(data);
         return frames == 0 ? -1 : _model.Stacks.Intern(_stackBuffer.AsSpan(0, frames));
     }
+
+    /// <summary>Reads the event's stack into <see cref="_stackBuffer"/>; returns the frame count.</summary>
+    private int ReadStack(in RawEvent data) => data.StackOwner switch
+    {
+        NettraceStacks stacks => stacks.Read(data.StackId, _stackBuffer),
+        TraceEvent record => EventRecordAccess.ReadStack(record, _stackBuffer),
+        _ => 0,
+    };
 }

@@ -32,12 +32,17 @@ internal static class ProviderKinds
             return TraceProvider.Probes;
         }
 
+        if (provider == RuntimeProviders.SampleProfilerGuid)
+        {
+            return TraceProvider.SampleProfiler;
+        }
+
         return provider == RuntimeProviders.RuntimeCountersGuid ? TraceProvider.RuntimeCounters : TraceProvider.Other;
     }
 
     /// <summary>
-    /// Like TraceEvent for EventPipe metadata (which names providers but has no GUID): the legacy providers by exact
-    /// name (the others it maps that way are none of ours), every other one by the EventSource name hash.
+    /// Like TraceEvent for EventPipe metadata (which names providers but has no GUID): the legacy providers and the sampler by
+    /// exact name (the others it maps that way are none of ours), every other one by the EventSource name hash.
     /// </summary>
     public static TraceProvider FromName(string name)
     {
@@ -51,6 +56,7 @@ internal static class ProviderKinds
             RuntimeProviders.Runtime => TraceProvider.Runtime,
             RuntimeProviders.Rundown => TraceProvider.Rundown,
             TplEventDecoder.TplProvider => TraceProvider.Tpl,
+            RuntimeProviders.SampleProfiler => TraceProvider.SampleProfiler, // a fixed GUID, not the name's hash
             _ => FromGuid(TraceEventProviders.GetEventSourceGuidFromName(name)),
         };
     }

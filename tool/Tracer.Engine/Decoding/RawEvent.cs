@@ -10,6 +10,7 @@ public enum TraceProvider : byte
     Tpl,
     Probes,
     RuntimeCounters,
+    SampleProfiler,
 }
 
 /// <summary>

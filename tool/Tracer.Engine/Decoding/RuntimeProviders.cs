@@ -9,12 +9,18 @@ public static class RuntimeProviders
     public const string Probes = "Tracer-Probes";
     /// <summary>EventSource of the runtime's counters (threadpool-queue-length, monitor-lock-contention-count, ...).</summary>
     public const string RuntimeCounters = "System.Runtime";
+    /// <summary>The runtime's CPU sampler: every ~1 ms (fixed by the runtime) one ThreadSample event per managed thread,
+    /// with its stack and whether it was in managed or external (native, blocked) code. No keywords.</summary>
+    public const string SampleProfiler = "Microsoft-DotNETCore-SampleProfiler";
 
     public static readonly Guid RuntimeGuid = new("e13c0d23-ccbc-4e12-931b-d9cc2eee27e4");
     public static readonly Guid RundownGuid = new("a669021c-c450-4609-a035-5af59af4df18");
     public static readonly Guid RuntimeCountersGuid = new("49592c0f-5a05-516d-aa4b-a64e02026c89");
+    public static readonly Guid SampleProfilerGuid = new("3c530d44-97ae-513a-1e6d-783e8f8e03a9");
     public static readonly Guid EventPipeGuid = new("92f528a6-f5b8-5160-a7ee-b33da7739e29");
 
+    /// <summary>GC: GCStart, GCSuspendEEBegin, GCRestartEEEnd (Informational) for the gc-pause finding.</summary>
+    public const long GcKeyword = 0x1;
     public const long LoaderKeyword = 0x8;
     public const long JitKeyword = 0x10;
     public const long ContentionKeyword = 0x4000;
@@ -23,12 +29,15 @@ public static class RuntimeProviders
     public const long WaitHandleKeyword = 0x40000000000;
 
     /// <summary>What live sessions enable: locks, waits, threads, the pool, and method loads to name stack frames.</summary>
-    public const long TracerKeywords = ContentionKeyword | ThreadingKeyword | WaitHandleKeyword | StackKeyword | LoaderKeyword | JitKeyword;
+    public const long TracerKeywords = ContentionKeyword | ThreadingKeyword | WaitHandleKeyword | StackKeyword | LoaderKeyword | JitKeyword | GcKeyword;
 }
 
 /// <summary>Event ids of Microsoft-Windows-DotNETRuntime (and its rundown twin for method ids).</summary>
 internal static class RuntimeEventIds
 {
+    public const int GcStart = 1;
+    public const int GcRestartEEEnd = 3;
+    public const int GcSuspendEEBegin = 9;
     public const int ThreadPoolWorkerThreadStart = 50;
     public const int ThreadPoolWorkerThreadStop = 51;
     public const int ThreadPoolWorkerThreadAdjustment = 55;

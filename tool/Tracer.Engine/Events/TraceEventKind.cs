@@ -33,4 +33,13 @@ public enum TraceEventKind : byte
     Probe,
     /// <summary>A task faulted or was observed (TPL), Text = exception type where known.</summary>
     TaskEvent,
+    /// <summary>A CPU sample of one thread (SampleProfiler): Reason = managed or external code, StackId, ObjectId = the
+    /// stack without its innermost address (the callers), LockId = that innermost address.</summary>
+    CpuSample,
+    /// <summary>The runtime starts suspending every managed thread (Reason = why: 1 for a GC; ObjectId = GC count).</summary>
+    GcSuspendBegin,
+    /// <summary>A GC starts (Value = generation, Reason = GC reason, Amount = type: 0 blocking, 1 background, 2 foreground).</summary>
+    GcStart,
+    /// <summary>The runtime resumed the threads it had suspended: the pause is over.</summary>
+    GcRestartEnd,
 }

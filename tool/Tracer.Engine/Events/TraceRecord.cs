@@ -27,7 +27,15 @@ public readonly record struct TraceRecord
     /// <summary>A name: counter, probe object, exception type.</summary>
     public string? Text { get; init; }
 
+    /// <summary>SampleProfiler's sample type for a thread running managed code (1 is external code: native, blocked).</summary>
+    public const byte ManagedSample = 2;
+    public const byte ExternalSample = 1;
+
     public int OwnerThreadId => (int)Value;
+    /// <summary>CpuSample: the thread was in managed code (on a CPU or ready to run), not blocked in native code.</summary>
+    public bool InManagedCode => Reason == ManagedSample;
+    public int GcGeneration => (int)Value;
+    public int GcType => (int)Amount;
     public double DurationNs => Amount;
     public WaitSource WaitSource => (WaitSource)Reason;
 
@@ -42,6 +50,20 @@ public readonly record struct TraceRecord
 
     public static TraceRecord WaitStop(double timeMs, int threadId, int processId = 0) =>
         new() { Kind = TraceEventKind.WaitStop, TimeMs = timeMs, ThreadId = threadId, StackId = -1, ProcessId = processId };
+
+    /// <param name="callersId">Interned stack without its innermost address: the same loop gives the same callers.</param>
+    /// <param name="leaf">The innermost address (which instruction of the loop).</param>
+    public static TraceRecord CpuSample(double timeMs, int threadId, bool managed, int stackId, int callersId, ulong leaf, int processId = 0) =>
+        new() { Kind = TraceEventKind.CpuSample, TimeMs = timeMs, ThreadId = threadId, Reason = managed ? ManagedSample : ExternalSample, StackId = stackId, ObjectId = (ulong)(long)callersId, LockId = leaf, ProcessId = processId };
+
+    public static TraceRecord GcSuspendBegin(double timeMs, int threadId, uint reason, uint gcCount, int processId = 0) =>
+        new() { Kind = TraceEventKind.GcSuspendBegin, TimeMs = timeMs, ThreadId = threadId, Reason = (byte)Math.Min(reason, 255u), ObjectId = gcCount, StackId = -1, ProcessId = processId };
+
+    public static TraceRecord GcStart(double timeMs, int threadId, int generation, uint reason, int type, uint gcCount, int processId = 0) =>
+        new() { Kind = TraceEventKind.GcStart, TimeMs = timeMs, ThreadId = threadId, Value = generation, Reason = (byte)Math.Min(reason, 255u), Amount = type, ObjectId = gcCount, StackId = -1, ProcessId = processId };
+
+    public static TraceRecord GcRestartEnd(double timeMs, int threadId, int processId = 0) =>
+        new() { Kind = TraceEventKind.GcRestartEnd, TimeMs = timeMs, ThreadId = threadId, StackId = -1, ProcessId = processId };
 
     public static TraceRecord Thread(TraceEventKind kind, double timeMs, int threadId, int processId = 0) =>
         new() { Kind = kind, TimeMs = timeMs, ThreadId = threadId, StackId = -1, ProcessId = processId };

@@ -30,6 +30,8 @@ public sealed class TraceModel
     public EventRing RecentEvents { get; } = new(100_000);
     /// <summary>Thread-pool worker counts, queue estimates and starvation adjustments over time.</summary>
     public PoolHistory Pool { get; } = new();
+    /// <summary>CPU samples per thread (empty unless the trace enabled the SampleProfiler).</summary>
+    public CpuSamples Samples { get; } = new();
 
     /// <summary>Every event in the trace, decoded or not.</summary>
     public long TotalEvents { get; set; }
@@ -120,6 +122,14 @@ public sealed class TraceModel
     {
         Touch(e.TimeMs);
         KindCounts[(int)e.Kind]++;
+        if (e.Kind == TraceEventKind.CpuSample)
+        {
+            // A thousand a second per thread: kept per thread, not in the event list nor counted as the thread's activity.
+            Samples.Add(e);
+            Thread(e.ThreadId, e.ProcessId, e.TimeMs); // a thread that only ever runs is still named in findings
+            return;
+        }
+
         RecentEvents.Add(e);
         Pool.OnEvent(e);
         ThreadInfo thread = Thread(e.ThreadId, e.ProcessId, e.TimeMs);

@@ -31,7 +31,7 @@ public static class SnapshotCapture
             ProcessSnapshot read = await Task.Run(() => DumpReader.Read(dumpPath, pid, tid => ProcFs.ThreadName(pid, tid)), ct).ConfigureAwait(false);
             File.Delete(dumpPath);
             double captureMs = clock.Elapsed.TotalMilliseconds;
-            onRead?.Invoke(read with { ProcessName = ProcFs.Name(pid), DumpBytes = bytes, CaptureMs = captureMs });
+            onRead?.Invoke(read with { ProcessName = ProcFs.DisplayName(pid), DumpBytes = bytes, CaptureMs = captureMs });
 
             // The window starts at the first sample, taken as soon as the dump was written (reading it overlaps the wait).
             var samples = new List<IReadOnlyDictionary<int, long>>();
@@ -46,7 +46,7 @@ public static class SnapshotCapture
             Dictionary<int, ThreadActivity.Activity> activity = ThreadActivity.Judge(samples);
             return read with
             {
-                ProcessName = ProcFs.Name(pid),
+                ProcessName = ProcFs.DisplayName(pid),
                 CommandLine = ProcFs.CommandLine(pid),
                 DumpBytes = bytes,
                 CaptureMs = captureMs,
