@@ -28,7 +28,7 @@ public sealed class CorpusHealthyTests(ITestOutputHelper output)
     {
         using CorpusTrace run = how == "run"
             ? await CorpusTrace.RunAsync(program, "22", CorpusTrace.HealthyFailOn)
-            : await CorpusTrace.CollectAsync(program, "60", "22s", CorpusTrace.HealthyFailOn);
+            : await CorpusTrace.CollectAsync(program, "30", "22s", CorpusTrace.HealthyFailOn);
 
         AssertHealthy(output, run, $"{program} (`{(how == "run" ? "run" : "collect -p")}`)");
         Assert.True(run.LiveReport.RootElement.GetProperty("trace").GetProperty("durationMs").GetDouble() >= 20_000, "traced for at least 20 s");
@@ -48,7 +48,7 @@ public sealed class CorpusHealthyTests(ITestOutputHelper output)
             ? Expected
             : $"live: {Kinds(live)} (exit {run.Live.ExitCode}); replayed: {Kinds(replay)} (exit {run.ReplayExitCode})";
         output.WriteLine($"{program}: {found}; {CorpusTrace.Findings(run.LiveReport).Count()} findings in all; text report {run.ReplayTextLines} lines; " +
-            $"peak TMPDIR {run.PeakTempBytes / 1024} KiB\n{run.ReplayText}");
+            $"peak TMPDIR {run.PeakTempBytes / 1024} KiB; {run.ProgramSummary}\n{run.ReplayText}");
         if (FindingsTable.Updating)
         {
             FindingsTable.Check(program, Expected, found);

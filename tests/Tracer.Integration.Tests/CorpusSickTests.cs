@@ -51,7 +51,7 @@ public sealed class CorpusSickTests(ITestOutputHelper output)
             total <= MaxFindings ? $"≤ {MaxFindings} findings" : $"{total} findings",
             run.ReplayTextLines <= MaxReportLines ? $"text report ≤ {MaxReportLines} lines" : $"text report {run.ReplayTextLines} lines");
         output.WriteLine($"{program}: {found}; {total} findings ({CorpusHealthyTests.Kinds(CorpusTrace.Findings(run.LiveReport))}); " +
-            $"text report {run.ReplayTextLines} lines; peak TMPDIR {run.PeakTempBytes / 1024} KiB\n{run.ReplayText}");
+            $"text report {run.ReplayTextLines} lines; peak TMPDIR {run.PeakTempBytes / 1024} KiB; {run.ProgramSummary}\n{run.ReplayText}");
         if (FindingsTable.Updating)
         {
             FindingsTable.Check(program, expected, found);

@@ -11,6 +11,7 @@ internal sealed class WorkerStats
     private readonly Lock _lock = new();
     private long _jobs;
     private long _flushes;
+    private TimeSpan _longestBeatGap;
 
     public void JobDone()
     {
@@ -29,11 +30,20 @@ internal sealed class WorkerStats
         }
     }
 
+    /// <summary>The heartbeat's longest gap between ticks: shows a pause of the whole process.</summary>
+    public void Beat(TimeSpan sinceLast)
+    {
+        lock (_lock)
+        {
+            _longestBeatGap = sinceLast > _longestBeatGap ? sinceLast : _longestBeatGap;
+        }
+    }
+
     public override string ToString()
     {
         lock (_lock)
         {
-            return $"{_jobs} jobs, {_flushes} flushes";
+            return $"{_jobs} jobs, {_flushes} flushes, longest heartbeat gap {_longestBeatGap.TotalMilliseconds:F0} ms";
         }
     }
 }
@@ -100,10 +110,13 @@ internal sealed class Heartbeat(WorkerStats stats, ILogger<Heartbeat> log) : Bac
         using var flush = new Timer(_ => log.LogInformation("flushed: {Jobs} jobs so far", stats.Flush()), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         using var beat = new PeriodicTimer(TimeSpan.FromSeconds(1));
         int beats = 0;
+        long last = Stopwatch.GetTimestamp();
         try
         {
             while (await beat.WaitForNextTickAsync(stoppingToken))
             {
+                stats.Beat(Stopwatch.GetElapsedTime(last));
+                last = Stopwatch.GetTimestamp();
                 if (++beats % 5 == 0)
                 {
                     log.LogInformation("alive ({Beats} s)", beats);

@@ -40,14 +40,15 @@ internal static class OpenLoopLoad
 
     private static async Task SendAsync(HttpClient client, string path, LoadStats stats)
     {
+        long start = Stopwatch.GetTimestamp();
         try
         {
             using HttpResponseMessage response = await client.GetAsync(path);
-            stats.Record(ok: (int)response.StatusCode < 500); // a 404 is an answer too
+            stats.Record(ok: (int)response.StatusCode < 500, Stopwatch.GetElapsedTime(start)); // a 404 is an answer too
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            stats.Record(ok: false);
+            stats.Record(ok: false, Stopwatch.GetElapsedTime(start));
         }
     }
 }

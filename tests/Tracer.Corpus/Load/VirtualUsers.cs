@@ -30,14 +30,15 @@ internal static class VirtualUsers
             }
 
             using HttpRequestMessage message = request(n);
+            long start = Stopwatch.GetTimestamp();
             try
             {
                 using HttpResponseMessage response = await client.SendAsync(message);
-                stats.Record(ok: (int)response.StatusCode < 500); // a 404 is an answer too
+                stats.Record(ok: (int)response.StatusCode < 500, Stopwatch.GetElapsedTime(start)); // a 404 is an answer too
             }
             catch (HttpRequestException)
             {
-                stats.Record(ok: false);
+                stats.Record(ok: false, Stopwatch.GetElapsedTime(start));
             }
 
             await Task.Delay(30);

@@ -37,19 +37,23 @@ internal sealed class CorpusTrace : IDisposable
     public string ReplayText { get; private set; } = "";
     /// <summary>Largest total size of the tool's TMPDIR seen while it traced (a heap dump lands there).</summary>
     public long PeakTempBytes { get; private set; }
-    /// <summary>The target's own output when the test started it (collect -p); else it is in <see cref="Live"/>'s stderr.</summary>
+    /// <summary>The target's own output when the test started it (collect -p); else it is in <see cref="Live"/>'s stderr (run, demo).</summary>
     public string TargetOutput { get; private set; } = "";
+
+    /// <summary>The program's closing line ("load done: ...", "worker done: ..."), or what is missing.</summary>
+    public string ProgramSummary =>
+        (TargetOutput + "\n" + Live.Stderr).Split('\n').LastOrDefault(l => l.Contains(" done: ", StringComparison.Ordinal))?.Trim() ?? "no closing line from the program";
 
     public int ReplayTextLines => ReplayText.TrimEnd().Split('\n').Length;
 
     /// <summary>`dotnet-tracer run` on a corpus program; <paramref name="toolOptions"/> go before `--`.</summary>
     public static Task<CorpusTrace> RunAsync(string program, string seconds, string failOn, params string[] toolOptions) =>
         TraceAsync(new CorpusTrace(ToolPaths.NewTempDirectory()), trace => ["run", "--no-tui", "--format", "json", "-o", trace, "--fail-on", failOn, .. toolOptions,
-            "--", ToolPaths.CorpusDll, program, "--seconds", seconds], failOn, target: null);
+            "--", ToolPaths.CorpusDll, program, "--seconds", seconds], failOn);
 
     /// <summary>`dotnet-tracer demo NAME --fixed`.</summary>
     public static Task<CorpusTrace> FixedDemoAsync(string demo, string failOn) =>
-        TraceAsync(new CorpusTrace(ToolPaths.NewTempDirectory()), trace => ["demo", demo, "--fixed", "--no-tui", "--format", "json", "-o", trace, "--fail-on", failOn], failOn, target: null);
+        TraceAsync(new CorpusTrace(ToolPaths.NewTempDirectory()), trace => ["demo", demo, "--fixed", "--no-tui", "--format", "json", "-o", trace, "--fail-on", failOn], failOn);
 
     /// <summary>Starts the program, waits until it says "ready", then `dotnet-tracer collect -p PID --duration`.</summary>
     public static async Task<CorpusTrace> CollectAsync(string program, string programSeconds, string duration, string failOn)
@@ -61,8 +65,12 @@ internal sealed class CorpusTrace : IDisposable
             using ChildProcess target = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.CorpusDll, program, "--seconds", programSeconds],
                 new Dictionary<string, string> { ["TMPDIR"] = run.TempPath });
             await target.WaitForLineAsync(l => l.StartsWith("ready", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
-            return await TraceAsync(run, trace => ["collect", "-p", target.Id.ToString(), "--no-tui", "--duration", duration, "--format", "json",
-                "-o", trace, "--fail-on", failOn], failOn, target);
+            await TraceAsync(run, trace => ["collect", "-p", target.Id.ToString(), "--no-tui", "--duration", duration, "--format", "json",
+                "-o", trace, "--fail-on", failOn], failOn);
+            // The program stops by itself a little later and says how it fared (its slowest answer shows a pause).
+            await target.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            run.TargetOutput = target.Stdout + "\n" + target.Stderr;
+            return run;
         }
         catch
         {
@@ -99,7 +107,7 @@ internal sealed class CorpusTrace : IDisposable
         Directory.Dispose();
     }
 
-    private static async Task<CorpusTrace> TraceAsync(CorpusTrace run, Func<string, string[]> arguments, string failOn, ChildProcess? target)
+    private static async Task<CorpusTrace> TraceAsync(CorpusTrace run, Func<string, string[]> arguments, string failOn)
     {
         string trace = run.TracePath;
         string tmp = run.TempPath;
@@ -115,7 +123,6 @@ internal sealed class CorpusTrace : IDisposable
                 run.Live = new ToolResult(exit, tool.Stdout, tool.Stderr);
             }
 
-            run.TargetOutput = target?.Stdout + "\n" + target?.Stderr;
             run.LiveReport = Parse(run.Live);
             ToolResult replay = await ChildProcess.RunToolAsync(s_toolTimeout, "report", trace, "--format", "json", "--fail-on", failOn);
             run.ReplayExitCode = replay.ExitCode;
