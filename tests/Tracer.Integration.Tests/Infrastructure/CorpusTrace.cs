@@ -55,6 +55,10 @@ internal sealed class CorpusTrace : IDisposable
     public static Task<CorpusTrace> FixedDemoAsync(string demo, string failOn) =>
         TraceAsync(new CorpusTrace(ToolPaths.NewTempDirectory()), trace => ["demo", demo, "--fixed", "--no-tui", "--format", "json", "-o", trace, "--fail-on", failOn], failOn);
 
+    /// <summary>`dotnet-tracer demo NAME`, the bug, which the demo command stops at its expected finding.</summary>
+    public static Task<CorpusTrace> BugDemoAsync(string demo, string failOn) =>
+        TraceAsync(new CorpusTrace(ToolPaths.NewTempDirectory()), trace => ["demo", demo, "--no-tui", "--format", "json", "-o", trace, "--fail-on", failOn], failOn);
+
     /// <summary>Starts the program, waits until it says "ready", then `dotnet-tracer collect -p PID --duration`.</summary>
     public static async Task<CorpusTrace> CollectAsync(string program, string programSeconds, string duration, string failOn)
     {
