@@ -11,7 +11,7 @@ namespace Tracer.Corpus.Healthy;
 /// </summary>
 internal static class BatchJob
 {
-    private const int RecordsPerRound = 1_500_000;
+    private const int RecordsPerRound = 600_000;
 
     public static int Run(CorpusOptions options)
     {
