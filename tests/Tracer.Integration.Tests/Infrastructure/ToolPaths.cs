@@ -9,6 +9,9 @@ internal static class ToolPaths
 
     public static string HangTargetsDll => Path.Combine(AppContext.BaseDirectory, "Tracer.HangTargets.dll");
 
+    /// <summary>The precision corpus: programs shaped like real services, healthy and sick (tests/Tracer.Corpus).</summary>
+    public static string CorpusDll => Path.Combine(AppContext.BaseDirectory, "Tracer.Corpus.dll");
+
     public static string Dotnet => Tracer.Engine.Collect.LaunchedProcess.DotnetHost();
 
     /// <summary>A fresh directory for one test's traces, removed by the caller's dispose.</summary>

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace Tracer.Corpus.Load;
+
+/// <summary>
+/// Open-loop HTTP load, as a load tool such as bombardier sends it: a fixed number of requests per second whether or
+/// not earlier ones were answered (at most <c>maxInFlight</c> outstanding). A dedicated thread keeps the pace, so a
+/// starved thread pool slows the answers, not the arrivals.
+/// </summary>
+internal static class OpenLoopLoad
+{
+    public static LoadStats Run(Uri server, string path, int perSecond, TimeSpan duration, int maxInFlight = 1000)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxInFlight })
+        {
+            BaseAddress = server,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        var stats = new LoadStats();
+        var inFlight = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        long sent = 0;
+        while (clock.Elapsed < duration)
+        {
+            long due = (long)(clock.Elapsed.TotalSeconds * perSecond);
+            inFlight.RemoveAll(t => t.IsCompleted);
+            for (; sent < due && inFlight.Count < maxInFlight; sent++)
+            {
+                inFlight.Add(SendAsync(client, path, stats));
+            }
+
+            sent = due; // arrivals beyond the in-flight cap are dropped, as a load tool at its connection limit does
+
+            Thread.Sleep(10);
+        }
+
+        Task.WaitAll([.. inFlight], TimeSpan.FromSeconds(5)); // a starved server may never catch up; disposing the client cancels the rest
+        return stats;
+    }
+
+    private static async Task SendAsync(HttpClient client, string path, LoadStats stats)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            using HttpResponseMessage response = await client.GetAsync(path);
+            stats.Record(ok: (int)response.StatusCode < 500, Stopwatch.GetElapsedTime(start)); // a 404 is an answer too
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            stats.Record(ok: false, Stopwatch.GetElapsedTime(start));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Tracer.Corpus;
+using Tracer.Corpus.Healthy;
+using Tracer.Corpus.Sick;
+
+// Usage: Tracer.Corpus PROGRAM [--seconds N]. Each program prints "ready" once it serves (or works), runs for N seconds
+// (default 24: longer than every threshold of the tracer, with idle stretches), then stops cleanly and exits 0.
+// The sick ones misbehave within a few seconds and run until N seconds have passed (the deadlock one until killed).
+var options = CorpusOptions.Parse(args.Skip(1));
+return args.FirstOrDefault() switch
+{
+    "minimal-api" => MinimalApi.Run(options),
+    "controllers" => ControllerApp.Run(options),
+    "worker" => await ChannelWorker.RunAsync(options),
+    "batch" => BatchJob.Run(options),
+    "console-service" => await ConsoleService.RunAsync(options),
+    "idle-consumer" => IdleConsumer.Run(options),
+    "sync-over-async" => SyncOverAsyncApp.Run(options),
+    "deadlock" => DeadlockApp.Run(options),
+    "sleep-poll" => SleepPollApp.Run(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|sync-over-async|deadlock|sleep-poll [--seconds N]");
+    return 2;
+}

@@ -1,0 +1,35 @@
+using Tracer.Corpus.Load;
+
+namespace Tracer.Corpus.Sick;
+
+/// <summary>
+/// DiagnosticScenarios' /tasksleepwait: each request starts the async query, then polls it with Thread.Sleep(10) on
+/// the pool thread until it completes. The pool does not see Thread.Sleep as blocking (unlike .Result), so it injects
+/// threads only at the slow starvation rate while requests queue.
+/// </summary>
+internal static class SleepPollApp
+{
+    public static int Run(CorpusOptions options)
+    {
+        WebApplication app = LoopbackWeb.CreateBuilder().Build();
+        app.MapGet("/tasksleepwait", TaskSleepWait);
+        return LoopbackWeb.RunWithLoad(app, server => Task.Run(() => OpenLoopLoad.Run(server, "/tasksleepwait", 200, options.Duration).ToString()));
+    }
+
+    private static string TaskSleepWait()
+    {
+        Task<string> query = PretendQueryCustomerFromDbAsync("Dana");
+        while (!query.IsCompleted)
+        {
+            Thread.Sleep(10);
+        }
+
+        return "success:tasksleepwait";
+    }
+
+    private static async Task<string> PretendQueryCustomerFromDbAsync(string customerId)
+    {
+        await Task.Delay(500);
+        return customerId;
+    }
+}

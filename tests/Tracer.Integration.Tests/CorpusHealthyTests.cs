@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Tracer.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Tracer.Integration.Tests;
+
+/// <summary>
+/// Precision on programs shaped like real services (tests/Tracer.Corpus): each is traced for real for longer than every
+/// threshold, with busy and idle stretches, live and replayed, and must get no finding of severity warning or worse
+/// and exit 0 under --fail-on. One collection with the sick corpus: run one at a time, so results do not depend on
+/// each other's load.
+/// </summary>
+[Collection(CorpusCollection.Name)]
+public sealed class CorpusHealthyTests(ITestOutputHelper output)
+{
+    public const string Expected = "no finding ≥ warning; `--fail-on` exit 0, live and replayed";
+
+    [Theory]
+    [InlineData("minimal-api", "run")]
+    [InlineData("minimal-api", "collect")]
+    [InlineData("controllers", "run")]
+    [InlineData("worker", "run")]
+    [InlineData("worker", "collect")]
+    [InlineData("batch", "run")]
+    [InlineData("console-service", "run")]
+    [InlineData("idle-consumer", "run")]
+    public async Task A_healthy_service_traced_for_22_s_gets_no_finding(string program, string how)
+    {
+        using CorpusTrace run = how == "run"
+            ? await CorpusTrace.RunAsync(program, "22", CorpusTrace.HealthyFailOn)
+            : await CorpusTrace.CollectAsync(program, "30", "22s", CorpusTrace.HealthyFailOn);
+
+        AssertHealthy(output, run, $"{program} (`{(how == "run" ? "run" : "collect -p")}`)");
+        Assert.True(run.LiveReport.RootElement.GetProperty("trace").GetProperty("durationMs").GetDouble() >= 20_000, "traced for at least 20 s");
+        if (how == "run")
+        {
+            Assert.Equal(0, run.LiveReport.RootElement.GetProperty("process").GetProperty("exitCode").GetInt32());
+        }
+    }
+
+    /// <summary>The healthy checks, shared with the fixed demos: records the row, then asserts it.</summary>
+    internal static void AssertHealthy(ITestOutputHelper output, CorpusTrace run, string program)
+    {
+        JsonElement[] live = CorpusTrace.Serious(run.LiveReport);
+        JsonElement[] replay = CorpusTrace.Serious(run.ReplayReport);
+        bool healthy = live.Length == 0 && replay.Length == 0 && run.Live.ExitCode == 0 && run.ReplayExitCode == 0;
+        string found = healthy
+            ? Expected
+            : $"live: {Kinds(live)} (exit {run.Live.ExitCode}); replayed: {Kinds(replay)} (exit {run.ReplayExitCode})";
+        output.WriteLine($"{program}: {found}; {CorpusTrace.Findings(run.LiveReport).Count()} findings in all; text report {run.ReplayTextLines} lines; " +
+            $"peak TMPDIR {run.PeakTempBytes / 1024} KiB; {run.ProgramSummary}\n{run.ReplayText}");
+        if (FindingsTable.Updating)
+        {
+            FindingsTable.Check(program, Expected, found);
+        }
+
+        Assert.True(healthy, $"{program}: {found}\nlive findings:\n{run.DescribeAll(run.LiveReport)}\nreplayed findings:\n{run.DescribeAll(run.ReplayReport)}\nstderr:\n{Tail(run.Live.Stderr)}");
+        FindingsTable.Check(program, Expected, found);
+    }
+
+    /// <summary>"2 hang, 1 starvation", or "none".</summary>
+    internal static string Kinds(IEnumerable<JsonElement> findings)
+    {
+        string[] kinds = [.. findings.GroupBy(f => f.GetProperty("kind").GetString()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}")];
+        return kinds.Length == 0 ? "none" : string.Join(", ", kinds);
+    }
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(30));
+}
+
+/// <summary>The corpus programs run one at a time (they are loaded web servers and CPU-bound jobs).</summary>
+[CollectionDefinition(Name)]
+public sealed class CorpusCollection
+{
+    public const string Name = "corpus";
+}
