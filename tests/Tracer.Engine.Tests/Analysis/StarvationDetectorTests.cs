@@ -5,41 +5,133 @@ namespace Tracer.Engine.Tests.Analysis;
 
 public sealed class StarvationDetectorTests
 {
-    private const int Gate = 50, W1 = 61, W2 = 62, Poller = 70;
+    private const int Gate = 50, W1 = 61, W2 = 62, W3 = 63, Poller = 70;
+    private const byte Starving = StarvationDetector.StarvationReason, Blocking = StarvationDetector.CooperativeBlockingReason, HillClimbing = 3;
 
     [Fact]
-    public void Starvation_that_recovers_reports_its_start_duration_injections_and_blocked_stacks()
+    public void Starvation_that_recovers_reports_its_start_duration_injections_and_blocked_threads()
     {
         FindingSet findings = Run(
             Worker(TraceEventKind.PoolWorkerStart, 10, W1), Worker(TraceEventKind.PoolWorkerStart, 11, W2),
             TraceRecord.WaitStart(20, W1, WaitSource.MonitorWait, 0xa, stackId: 7),
             TraceRecord.WaitStart(21, W2, WaitSource.MonitorWait, 0xb, stackId: 7),
-            Adjust(500, 3, StarvationDetector.StarvationReason),
+            Adjust(500, 3, Starving),
             Counter(900, "threadpool-queue-length", 12),
-            Adjust(1000, 4, StarvationDetector.StarvationReason),
-            Adjust(1500, 5, StarvationDetector.CooperativeBlockingReason),
+            Adjust(1000, 4, Starving),
+            Adjust(1500, 5, Blocking),
             Counter(1900, "threadpool-queue-length", 30),
-            Adjust(2500, 5, 3)); // hill climbing again: recovered
+            TraceRecord.WaitStop(2000, W1), TraceRecord.WaitStop(2001, W2),
+            Adjust(2500, 5, HillClimbing),
+            Counter(4000, "threadpool-queue-length", 0));
 
         Finding f = Assert.Single(findings.Snapshot());
+        PoolStarvationEpisode p = f.PoolEpisode!;
         Assert.Equal(FindingKinds.Starvation, f.Kind);
-        Assert.Equal(500, f.Metrics["startMs"]);
-        Assert.Equal(2000, f.Metrics["durationMs"]);
+        Assert.Equal((500, 1500, true), (p.StartMs, p.EndMs, p.Recovered));
+        Assert.Equal((3, 2, 1), (p.Injections, p.ForNoProgress, p.ForBlockedThreads));
+        Assert.Equal((2L, 5L, 30.0, 2), (p.WorkersBefore, p.WorkersAfter, p.PeakQueue, p.BlockedThreads));
+        Assert.Equal([W1, W2], f.Threads.Select(t => t.ThreadId));
+        Assert.All(f.Threads, t => Assert.Equal(("blocked", 7), (t.Role, t.StackId)));
+        Assert.Equal([W1, W2], f.Explains);
+        // The same numbers in the summary, the metrics and the episode.
+        Assert.Contains("starved for 1.0 s: 2 pool threads blocked; 3 threads injected (workers 2 → 5), queue peaked at 30", f.Summary);
         Assert.Equal(3, f.Metrics["threadsInjected"]);
-        Assert.Equal(30, f.Metrics["peakQueueLength"]);
         Assert.Equal(2, f.Metrics["blockedPoolThreads"]);
-        Assert.Equal(1, f.Metrics["recovered"]);
-        Assert.Equal(7, Assert.Single(f.Threads).StackId); // one line per distinct blocking stack
+        Assert.Contains(f.Details, d => d.Contains(".Result", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1, 0, false)] // one injection
+    [InlineData(2, 499, false)] // a burst shorter than MinEpisodeMs
+    [InlineData(2, 500, true)]
+    public void An_episode_is_a_finding_from_MinInjections_over_MinEpisodeMs(int injections, double spanMs, bool found)
+    {
+        Assert.Equal(2, StarvationDetector.MinInjections);
+        Assert.Equal(500, StarvationDetector.MinEpisodeMs);
+        var events = new List<TraceRecord> { Worker(TraceEventKind.PoolWorkerStart, 1, W1), TraceRecord.WaitStart(2, W1, WaitSource.MonitorWait, 0xa, stackId: 7) };
+        for (int i = 0; i < injections; i++)
+        {
+            events.Add(Adjust(100 + (injections == 1 ? 0 : spanMs * i / (injections - 1)), 3 + i, Blocking));
+        }
+
+        events.Add(Counter(5000, "threadpool-queue-length", 0));
+        Assert.Equal(found, Run([.. events]).Snapshot().Count == 1);
+    }
+
+    [Theory]
+    [InlineData(1999, 1)]
+    [InlineData(2000, 2)]
+    public void Injections_closer_than_EndGapMs_are_one_episode_even_across_hill_climbing(double gapMs, int episodes)
+    {
+        Assert.Equal(2000, StarvationDetector.EndGapMs);
+        FindingSet findings = Run(
+            Adjust(100, 3, Starving), Adjust(600, 4, Starving), Adjust(700, 4, HillClimbing), Counter(800, "threadpool-queue-length", 0),
+            Adjust(600 + gapMs, 5, Starving), Adjust(1100 + gapMs, 6, Starving), Adjust(1200 + gapMs, 6, HillClimbing));
+
+        Assert.Equal(episodes, findings.Snapshot().Count);
+        Assert.Equal(4, findings.Snapshot().Sum(f => f.PoolEpisode!.Injections));
     }
 
     [Fact]
-    public void A_single_injection_is_not_starvation_and_hill_climbing_is_not_either()
+    public void An_episode_whose_pool_threads_are_still_blocked_does_not_end_when_injections_pause()
     {
         FindingSet findings = Run(
-            Adjust(500, 3, StarvationDetector.StarvationReason),
-            Adjust(900, 3, 3),
-            Adjust(1500, 4, 2),
-            Adjust(2000, 5, 3));
+            Worker(TraceEventKind.PoolWorkerStart, 1, W1), TraceRecord.WaitStart(2, W1, WaitSource.MonitorWait, 0xa, stackId: 7),
+            Adjust(100, 3, Blocking), Adjust(700, 4, Blocking),
+            Adjust(5000, 5, Blocking), Adjust(5600, 6, Blocking)); // W1 never woke up: the same starvation
+
+        PoolStarvationEpisode p = Assert.Single(findings.Snapshot()).PoolEpisode!;
+        Assert.Equal((4, false, 5600.0), (p.Injections, p.Recovered, p.EndMs));
+    }
+
+    [Fact]
+    public void A_pool_thread_blocked_before_the_trace_knew_it_is_recognised_by_a_workers_stack()
+    {
+        FindingSet findings = Run(
+            TraceRecord.WaitStart(5, W3, WaitSource.MonitorWait, 0xc, stackId: 9), // attached late: no worker event from W3
+            Worker(TraceEventKind.PoolWorkerStart, 10, W1), TraceRecord.WaitStart(20, W1, WaitSource.MonitorWait, 0xa, stackId: 9),
+            TraceRecord.WaitStart(30, Poller, WaitSource.Unknown, 0xd, stackId: 4), // another thread, another stack: not a worker
+            Adjust(100, 3, Blocking), Adjust(700, 4, Blocking));
+
+        Finding f = Assert.Single(findings.Snapshot());
+        Assert.Equal([W1, W3], f.Explains);
+    }
+
+    [Fact]
+    public void The_first_report_of_an_episode_already_has_its_duration_and_blocked_threads()
+    {
+        var findings = new FindingSet();
+        var first = new List<Finding>();
+        findings.Found += first.Add;
+        Run(findings,
+            Worker(TraceEventKind.PoolWorkerStart, 1, W1), TraceRecord.WaitStart(2, W1, WaitSource.MonitorWait, 0xa, stackId: 7),
+            Adjust(100, 3, Blocking), Adjust(150, 4, Blocking), Adjust(650, 5, Blocking), Adjust(900, 6, Blocking));
+
+        Finding notice = Assert.Single(first);
+        Assert.Equal((3, 1, 550.0), (notice.PoolEpisode!.Injections, notice.PoolEpisode.BlockedThreads, notice.PoolEpisode.DurationMs));
+        Assert.StartsWith("thread pool starved for 0.6 s: 1 pool thread blocked; 3 threads injected", notice.Summary);
+    }
+
+    [Fact]
+    public void Sleeping_or_busy_pool_threads_are_named_and_not_blamed_on_Result()
+    {
+        FindingSet findings = Run(
+            Worker(TraceEventKind.PoolWorkerStart, 10, W1), Worker(TraceEventKind.PoolWorkerStart, 11, W2), // run work items, no traced wait
+            Worker(TraceEventKind.PoolWorkerWait, 12, W3), // idle: waits for work
+            Adjust(500, 3, Starving), Adjust(1000, 4, Starving), Adjust(1500, 5, Starving));
+
+        Finding f = Assert.Single(findings.Snapshot());
+        Assert.Equal([(W1, "busy"), (W2, "busy")], f.Threads.Select(t => (t.ThreadId, t.Role)));
+        Assert.Empty(f.Explains);
+        Assert.Contains("no pool thread blocked in a traced wait, 2 running work items", f.Summary);
+        Assert.DoesNotContain(f.Details, d => d.Contains(".Result", StringComparison.Ordinal));
+        Assert.Contains(f.Details, d => d.Contains("Thread.Sleep", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Hill_climbing_alone_is_not_starvation()
+    {
+        FindingSet findings = Run(Adjust(500, 3, HillClimbing), Adjust(900, 3, HillClimbing), Adjust(1500, 4, 2), Adjust(2000, 5, HillClimbing));
         Assert.Empty(findings.Snapshot());
     }
 
@@ -58,10 +150,11 @@ public sealed class StarvationDetectorTests
     private static TraceRecord Counter(double t, string name, double value) =>
         TraceRecord.Thread(TraceEventKind.CounterSample, t, Poller) with { Text = name, Amount = value };
 
-    private static FindingSet Run(params TraceRecord[] events)
+    private static FindingSet Run(params TraceRecord[] events) => Run(new FindingSet(), events);
+
+    private static FindingSet Run(FindingSet findings, params TraceRecord[] events)
     {
         var detector = new StarvationDetector();
-        var findings = new FindingSet();
         foreach (TraceRecord e in events)
         {
             detector.OnEvent(e, findings);

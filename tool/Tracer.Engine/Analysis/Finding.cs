@@ -20,10 +20,17 @@ public sealed record Finding
     public IReadOnlyList<string> Details { get; init; } = [];
     /// <summary>Numbers for machines (e.g. totalWaitMs), written as-is into the JSON report.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Threads whose own waits this finding explains (e.g. the pool threads of a starvation): a hang or long
+    /// wait of only these threads is a symptom and is folded under this finding by <see cref="FindingSet"/>.</summary>
+    public IReadOnlyList<int> Explains { get; init; } = [];
+
+    /// <summary>A thread-pool starvation's measured episode (kind starvation from the pool detector), else null.</summary>
+    public PoolStarvationEpisode? PoolEpisode { get; init; }
 }
 
 /// <summary>A thread's part in a finding.</summary>
-/// <param name="Role">What it does, e.g. "waits" or "holds".</param>
+/// <param name="Role">What it does, e.g. "waits", "holds", "blocked" (a pool thread of a starvation).</param>
 /// <param name="WaitsForLock">Lock id it waits for, if any.</param>
 /// <param name="HeldBy">OS thread id holding that lock, if known.</param>
 /// <param name="StackId">Its stack at the moment that matters (the wait), -1 if none.</param>

@@ -5,6 +5,8 @@ namespace Tracer.Engine.Analysis;
 /// their own. A thread waiting for a lock held by a deadlocked thread goes under the deadlock; joins and task waits
 /// (a <see cref="DependentMetric"/> hang) go under the first cause in their process (a deadlock, else the earliest
 /// hang), and are no finding at all when nothing else is stuck (what they wait for is then still running).
+/// A hang or long wait whose threads are all explained by one finding (<see cref="Finding.Explains"/>: the blocked pool
+/// threads of a starvation) is folded under that finding first, whether or not it is dependent.
 /// Pure: the same findings always give the same result.
 /// </summary>
 public static class FindingRoots
@@ -16,9 +18,25 @@ public static class FindingRoots
     {
         var result = new List<Finding>(findings.Count);
         var symptoms = new List<Finding>();
+        var explained = new Dictionary<Finding, List<Finding>>(ReferenceEqualityComparer.Instance);
         foreach (Finding f in findings)
         {
-            (IsSymptom(f) ? symptoms : result).Add(f);
+            if (ExplainedBy(f, findings) is { } cause)
+            {
+                (explained.TryGetValue(cause, out List<Finding>? under) ? under : explained[cause] = []).Add(f);
+            }
+            else
+            {
+                (IsSymptom(f) ? symptoms : result).Add(f);
+            }
+        }
+
+        for (int i = 0; i < result.Count; i++)
+        {
+            if (explained.TryGetValue(result[i], out List<Finding>? under))
+            {
+                result[i] = Explained(result[i], under);
+            }
         }
 
         // Lock hangs whose holder is in a deadlock: their waiters wait on the cycle.
@@ -49,6 +67,35 @@ public static class FindingRoots
 
         return result;
     }
+
+    /// <summary>The finding whose <see cref="Finding.Explains"/> holds every thread of <paramref name="f"/>, a hang or
+    /// long wait; null when none does.</summary>
+    public static Finding? ExplainedBy(Finding f, IReadOnlyList<Finding> findings)
+    {
+        if (f.Kind is not (FindingKinds.Hang or FindingKinds.LongWait) || f.Threads.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (Finding cause in findings)
+        {
+            if (cause.Explains.Count > 0 && !ReferenceEquals(cause, f) && f.Threads.All(t => cause.Explains.Contains(t.ThreadId)))
+            {
+                return cause;
+            }
+        }
+
+        return null;
+    }
+
+    private static Finding Explained(Finding cause, List<Finding> under) => cause with
+    {
+        Details =
+        [
+            .. cause.Details,
+            $"explains {string.Join(" and ", under.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key} finding{(g.Count() == 1 ? string.Empty : "s")}"))} of these threads (not listed on their own)",
+        ],
+    };
 
     private static bool IsSymptom(Finding f) => f.Metrics.TryGetValue(DependentMetric, out double d) && d > 0;
 

@@ -26,7 +26,8 @@ public sealed class FindingSet : IFindingSink
             }
 
             _findings.Add(finding);
-            if (!(finding.Metrics.TryGetValue(FindingRoots.DependentMetric, out double dependent) && dependent > 0))
+            if (!(finding.Metrics.TryGetValue(FindingRoots.DependentMetric, out double dependent) && dependent > 0)
+                && FindingRoots.ExplainedBy(finding, _findings) is null)
             {
                 _newlyFound.Enqueue(finding);
             }

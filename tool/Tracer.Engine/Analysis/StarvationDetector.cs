@@ -1,90 +1,113 @@
 using Tracer.Engine.Events;
+using Tracer.Engine.Model;
 
 namespace Tracer.Engine.Analysis;
 
 /// <summary>
-/// Thread-pool starvation: the pool injects workers with reason Starvation (6) because queued work is not being picked
-/// up, or CooperativeBlocking (8, .NET 6+) because pool threads block in Task.Wait/.Result: both mean pool threads are
-/// blocked (sync-over-async: .Result, .Wait(), GetAwaiter().GetResult()) while work waits in the queue.
-/// A period starts at the first starvation adjustment and ends at an adjustment for another reason, or when the
-/// queue-length counter reads 0; counters are a second source, never the only one. The finding names the stacks where
-/// pool threads were blocked, most threads first.
+/// Thread-pool starvation: the pool injects workers with reason Starvation (6) because queued work makes no progress,
+/// or CooperativeBlocking (8, .NET 6+) because pool threads block in Task.Wait/.Result. One finding per episode.
+/// <para>
+/// An episode starts at a starvation injection and goes on while injections keep coming: it ends only when none came
+/// for <see cref="EndGapMs"/> and either none of its blocked pool threads is still blocked or the queue-length counter
+/// reads 0. Adjustments for other reasons (hill climbing) and a momentarily empty queue do not split it. It becomes a
+/// finding once it has <see cref="MinInjections"/> injections over at least <see cref="MinEpisodeMs"/>, so a burst of
+/// injections at start-up is not starvation and the first live notice already has something to say.
+/// </para>
+/// <para>
+/// The finding lists the pool threads seen blocked in a traced wait during the episode (role "blocked", with the
+/// wait's stack) and explains them (<see cref="Finding.Explains"/>): their hangs are its symptoms. When no pool thread
+/// was blocked in a traced wait, the workers were busy, sleeping or spinning (Thread.Sleep emits no wait event): those
+/// running a work item are listed as "busy" and the advice says so instead of blaming .Result.
+/// </para>
 /// </summary>
 public sealed class StarvationDetector : IDetector
 {
-    /// <summary>ThreadPoolWorkerThreadAdjustment reason: the pool saw no progress and injected a worker.</summary>
-    public const byte StarvationReason = 6;
-    /// <summary>Reason on .NET 6+: a pool thread blocked in Task.Wait/.Result and the pool injected one to compensate.</summary>
-    public const byte CooperativeBlockingReason = 8;
-    private const int MinAdjustments = 2;
+    public const byte StarvationReason = PoolHistory.StarvationReason;
+    public const byte CooperativeBlockingReason = PoolHistory.CooperativeBlockingReason;
+    /// <summary>An episode is a finding with at least this many injections...</summary>
+    public const int MinInjections = 2;
+    /// <summary>...spread over at least this long (ms): the gate thread injects at most every 500 ms for no progress.</summary>
+    public const double MinEpisodeMs = 500;
+    /// <summary>No injection for this long (4× the slowest injection cadence) and the episode is over.</summary>
+    public const double EndGapMs = 2000;
 
-    private readonly HashSet<int> _poolThreads = [];
-    private readonly Dictionary<int, (int StackId, double SinceMs, int ProcessId)> _blocked = new();
-    private readonly Dictionary<int, (int StackId, double SinceMs, int ProcessId)> _blockedInPeriod = new();
-    private Period? _period;
-    private int _periods;
+    private readonly PoolThreadTracker _pool = new();
+    private Episode? _episode;
+    private int _episodes;
     private long _lastWorkerCount;
+    private double _lastQueueSample = double.NaN;
     /// <summary>Work items enqueued and not yet dequeued (ThreadPoolEnqueue/Dequeue), when the trace has them.</summary>
     private long _queued;
 
     public bool Handles(TraceEventKind kind) =>
-        kind is TraceEventKind.PoolEnqueue or TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerWait or TraceEventKind.PoolDequeue
-            or TraceEventKind.WaitStart or TraceEventKind.WaitStop or TraceEventKind.PoolAdjustment or TraceEventKind.CounterSample;
+        kind is TraceEventKind.PoolEnqueue or TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolWorkerWait
+            or TraceEventKind.PoolDequeue or TraceEventKind.WaitStart or TraceEventKind.WaitStop or TraceEventKind.PoolAdjustment
+            or TraceEventKind.CounterSample or TraceEventKind.TaskEvent or TraceEventKind.ThreadExited;
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
+        if (_episode is { } open && e.TimeMs - open.LastInjectionMs >= EndGapMs && CanEnd(open))
+        {
+            Close(open, sink);
+        }
+
+        _pool.Apply(e);
         switch (e.Kind)
         {
             case TraceEventKind.PoolEnqueue:
                 _queued++;
-                if (_period is not null)
-                {
-                    _period.PeakQueue = Math.Max(_period.PeakQueue, _queued);
-                }
-
+                Peak(_queued);
                 break;
-            case TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerWait or TraceEventKind.PoolDequeue:
-                if (e.Kind == TraceEventKind.PoolDequeue && _queued > 0)
-                {
-                    _queued--;
-                }
-
-                _poolThreads.Add(e.ThreadId);
-                _blocked.Remove(e.ThreadId);
+            case TraceEventKind.PoolDequeue when _queued > 0:
+                _queued--;
                 break;
-            case TraceEventKind.WaitStart when _poolThreads.Contains(e.ThreadId) && e.StackId >= 0:
-                _blocked[e.ThreadId] = (e.StackId, e.TimeMs, e.ProcessId);
-                if (_period is not null)
-                {
-                    _blockedInPeriod.TryAdd(e.ThreadId, _blocked[e.ThreadId]);
-                }
-
-                break;
-            case TraceEventKind.WaitStop:
-                _blocked.Remove(e.ThreadId);
+            case TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop when e.Value > 0:
+                _lastWorkerCount = e.Value;
                 break;
             case TraceEventKind.PoolAdjustment:
                 OnAdjustment(e, sink);
                 break;
-            case TraceEventKind.CounterSample when _period is not null:
-                if (e.Text == "threadpool-queue-length")
-                {
-                    _period.PeakQueue = Math.Max(_period.PeakQueue, e.Amount);
-                    if (e.Amount <= 0 && _period.Adjustments >= MinAdjustments)
-                    {
-                        End(e.TimeMs, "the queue emptied", sink);
-                    }
-                }
-
+            case TraceEventKind.CounterSample when e.Text == "threadpool-queue-length":
+                _lastQueueSample = e.Amount;
+                Peak(e.Amount);
                 break;
+        }
+
+        if (_pool.JustBlocked.Count > 0 && _episode is { } episode)
+        {
+            bool more = false;
+            foreach (int tid in _pool.JustBlocked)
+            {
+                more |= episode.Blocked.TryAdd(tid, _pool.Blocked[tid]);
+            }
+
+            if (more && episode.Reported)
+            {
+                Report(episode, e.TimeMs, sink); // more threads it explains: before their hangs can be reported
+            }
         }
     }
 
     public void Complete(double endMs, IFindingSink sink)
     {
-        if (_period is not null)
+        if (_episode is { } open)
         {
-            Report(_period, endMs, recovered: null, sink);
+            if (endMs - open.LastInjectionMs >= EndGapMs && CanEnd(open))
+            {
+                Close(open, sink);
+            }
+            else if (open.IsFinding)
+            {
+                Report(open, endMs, sink);
+            }
+        }
+    }
+
+    private void Peak(double queue)
+    {
+        if (_episode is { } open)
+        {
+            open.PeakQueue = Math.Max(open.PeakQueue, queue);
         }
     }
 
@@ -93,100 +116,95 @@ public sealed class StarvationDetector : IDetector
         if (e.Reason is not (StarvationReason or CooperativeBlockingReason))
         {
             _lastWorkerCount = e.Value;
-            End(e.TimeMs, "the pool adjusted for another reason than starvation", sink);
             return;
         }
 
-        if (_period is null)
-        {
-            _period = new Period(++_periods, e.TimeMs, _lastWorkerCount == 0 ? e.Value - 1 : _lastWorkerCount) { PeakQueue = _queued };
-            _blockedInPeriod.Clear();
-            foreach ((int tid, var wait) in _blocked)
-            {
-                _blockedInPeriod[tid] = wait;
-            }
-        }
-
-        _period.Adjustments++;
+        Episode episode = _episode ??= Start(e);
+        episode.Injections++;
         if (e.Reason == CooperativeBlockingReason)
         {
-            _period.ForBlocking++;
+            episode.ForBlocked++;
         }
 
-        _period.LastAdjustmentMs = e.TimeMs;
-        _period.WorkerCount = e.Value;
+        episode.LastInjectionMs = e.TimeMs;
+        episode.WorkersAfter = e.Value;
         _lastWorkerCount = e.Value;
-        if (_period.Adjustments >= MinAdjustments)
+        foreach (int running in _pool.Running)
         {
-            Report(_period, e.TimeMs, recovered: null, sink);
+            episode.Busy.Add(running);
+        }
+
+        if (episode.IsFinding)
+        {
+            Report(episode, e.TimeMs, sink);
         }
     }
 
-    private void End(double timeMs, string why, IFindingSink sink)
+    private Episode Start(in TraceRecord e)
     {
-        if (_period is null)
+        var episode = new Episode(++_episodes, e.TimeMs, _lastWorkerCount > 0 ? _lastWorkerCount : Math.Max(0, e.Value - 1))
         {
-            return;
+            PeakQueue = Math.Max(_queued, double.IsNaN(_lastQueueSample) ? 0 : _lastQueueSample),
+        };
+        foreach ((int tid, BlockedWorker wait) in _pool.Blocked)
+        {
+            episode.Blocked[tid] = wait; // already blocked when the pool began to inject
         }
 
-        if (_period.Adjustments >= MinAdjustments)
-        {
-            Report(_period, timeMs, why, sink);
-        }
-
-        _period = null;
+        return episode;
     }
 
-    private void Report(Period p, double endMs, string? recovered, IFindingSink sink)
+    /// <summary>Over when no blocked thread of it still blocks, or the queue is known to be empty.</summary>
+    private bool CanEnd(Episode episode) =>
+        _lastQueueSample == 0 || !episode.Blocked.Keys.Any(_pool.Blocked.ContainsKey);
+
+    private void Close(Episode episode, IFindingSink sink)
     {
-        if (p.Adjustments < MinAdjustments)
+        if (episode.IsFinding)
         {
-            return;
+            Report(episode, episode.LastInjectionMs, sink, recovered: true);
         }
 
-        double durationMs = endMs - p.StartMs;
-        long injected = Math.Max(0, p.WorkerCount - p.WorkersBefore);
-        var stacks = _blockedInPeriod.GroupBy(b => b.Value.StackId).OrderByDescending(g => g.Count()).ThenBy(g => g.Min(b => b.Key)).ToList();
-        string state = recovered is null ? "still starving at the end of the trace" : $"recovered ({recovered})";
-        sink.Report(new Finding
-        {
-            Kind = FindingKinds.Starvation,
-            Severity = Severity.Error,
-            Summary = $"thread pool starved for {durationMs / 1000:F1} s: {injected} workers injected, " +
-                $"{_blockedInPeriod.Count} pool threads blocked{(p.PeakQueue > 0 ? $", queue peaked at {p.PeakQueue:N0}" : string.Empty)}",
-            TimeMs = p.StartMs,
-            Key = $"starvation:{p.Number}",
-            // One thread per distinct blocking stack, most common first (the rest share those stacks).
-            Threads = [.. stacks.Select(g => g.OrderBy(b => b.Key).First()).Select(b => new FindingThread(b.Key, "blocks a pool thread", null, null, b.Value.StackId, b.Value.SinceMs, b.Value.ProcessId))],
-            Details =
-            [
-                $"began at {p.StartMs / 1000:F2} s; {state}",
-                $"{p.Adjustments} injections: {p.Adjustments - p.ForBlocking} for starvation (no progress), {p.ForBlocking} to compensate for pool threads blocked in Task.Wait/.Result",
-                .. stacks.Select(g => $"{g.Count()} pool thread(s) blocked with the stack of tid {g.Min(b => b.Key)}"),
-                "pool threads that block on async work (.Result, .Wait(), GetAwaiter().GetResult()) keep the work that would unblock them queued: await instead",
-            ],
-            Metrics = new Dictionary<string, double>
-            {
-                ["startMs"] = p.StartMs,
-                ["durationMs"] = durationMs,
-                ["threadsInjected"] = injected,
-                ["workerThreads"] = p.WorkerCount,
-                ["peakQueueLength"] = p.PeakQueue,
-                ["blockedPoolThreads"] = _blockedInPeriod.Count,
-                ["recovered"] = recovered is null ? 0 : 1,
-            },
-        });
+        _episode = null;
     }
 
-    private sealed class Period(int number, double startMs, long workersBefore)
+    private void Report(Episode p, double nowMs, IFindingSink sink, bool recovered = false)
+    {
+        p.Reported = true;
+        var busy = p.Busy.Where(t => !p.Blocked.ContainsKey(t)).Order().ToList();
+        var episode = new PoolStarvationEpisode
+        {
+            StartMs = p.StartMs,
+            EndMs = recovered ? p.LastInjectionMs : Math.Max(nowMs, p.LastInjectionMs),
+            Recovered = recovered,
+            Injections = p.Injections,
+            ForNoProgress = p.Injections - p.ForBlocked,
+            ForBlockedThreads = p.ForBlocked,
+            WorkersBefore = p.WorkersBefore,
+            WorkersAfter = p.WorkersAfter,
+            PeakQueue = p.PeakQueue,
+            BlockedThreads = p.Blocked.Count,
+            BusyThreads = busy.Count,
+        };
+        sink.Report(StarvationFinding.Build($"starvation:{p.Number}", episode, p.Blocked, busy));
+    }
+
+    private sealed class Episode(int number, double startMs, long workersBefore)
     {
         public int Number { get; } = number;
         public double StartMs { get; } = startMs;
         public long WorkersBefore { get; } = workersBefore;
-        public double LastAdjustmentMs { get; set; }
-        public long WorkerCount { get; set; }
-        public int Adjustments { get; set; }
-        public int ForBlocking { get; set; }
+        public double LastInjectionMs { get; set; } = startMs;
+        public long WorkersAfter { get; set; }
+        public int Injections { get; set; }
+        public int ForBlocked { get; set; }
         public double PeakQueue { get; set; }
+        public bool Reported { get; set; }
+        /// <summary>Pool threads blocked in a traced wait at some time in the episode, with their first such wait.</summary>
+        public Dictionary<int, BlockedWorker> Blocked { get; } = new();
+        /// <summary>Pool threads seen running a work item at an injection.</summary>
+        public HashSet<int> Busy { get; } = [];
+
+        public bool IsFinding => Injections >= MinInjections && LastInjectionMs - StartMs >= MinEpisodeMs;
     }
 }

@@ -70,7 +70,8 @@ internal sealed class ReportBuilder(TraceModel model)
         return new ReportFinding(
             f.Threads.Select(t => t.ProcessId).FirstOrDefault(pid => pid != 0, MainProcessId), f.Kind, f.Severity, TextSanitizer.Clean(f.Summary), f.TimeMs, threads,
             [.. f.Locks.Select(l => l with { Name = l.Name ?? LockNameById(l.LockId) })],
-            [.. f.Details.Select(TextSanitizer.Clean)], f.Metrics);
+            [.. f.Details.Select(TextSanitizer.Clean)], f.Metrics)
+        { PoolEpisode = f.PoolEpisode };
     }
 
     /// <summary>A lock named the way a person recognises it: where it is taken (innermost user frame of its most common waiting stack).</summary>

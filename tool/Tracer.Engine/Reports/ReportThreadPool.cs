@@ -3,7 +3,9 @@ using Tracer.Engine.Model;
 
 namespace Tracer.Engine.Reports;
 
-/// <summary>The report's thread-pool section: worker adjustments, starvation periods and the runtime counters.</summary>
+/// <summary>The report's thread-pool section: worker adjustments, starvation periods and the runtime counters. The
+/// periods are the starvation findings' episodes as their detector measured them (<see cref="PoolStarvationEpisode"/>);
+/// the adjustment counts are the whole trace's, split by the same two reasons the findings name.</summary>
 public sealed record ReportThreadPool(
     long MaxWorkerThreads,
     int Adjustments,
@@ -15,11 +17,10 @@ public sealed record ReportThreadPool(
     public static ReportThreadPool From(ThreadPoolStats stats, IReadOnlyList<Finding> findings) => new(
         stats.MaxWorkerThreads,
         stats.Adjustments.Count,
-        stats.Adjustments.Count(a => a.Reason == StarvationDetector.StarvationReason),
-        stats.Adjustments.Count(a => a.Reason == StarvationDetector.CooperativeBlockingReason),
-        [.. findings.Where(f => f.Kind == FindingKinds.Starvation).OrderBy(f => f.TimeMs).Select(f => new ReportStarvationPeriod(
-            f.Metrics.GetValueOrDefault("startMs"), f.Metrics.GetValueOrDefault("durationMs"), (long)f.Metrics.GetValueOrDefault("threadsInjected"),
-            f.Metrics.GetValueOrDefault("peakQueueLength"), (int)f.Metrics.GetValueOrDefault("blockedPoolThreads"), f.Metrics.GetValueOrDefault("recovered") > 0))],
+        stats.Adjustments.Count(a => a.Reason == PoolHistory.StarvationReason),
+        stats.Adjustments.Count(a => a.Reason == PoolHistory.CooperativeBlockingReason),
+        [.. findings.Select(f => f.PoolEpisode).OfType<PoolStarvationEpisode>().OrderBy(p => p.StartMs).Select(p => new ReportStarvationPeriod(
+            p.StartMs, p.DurationMs, p.Injections, p.PeakQueue, p.BlockedThreads, p.Recovered))],
         stats.Counters.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(
             c => TextSanitizer.Clean(c.Key),
             c => new ReportCounter(c.Value.Count == 0 ? 0 : c.Value.Max(p => p.Value), c.Value.Count == 0 ? 0 : c.Value[^1].Value, [.. c.Value])));

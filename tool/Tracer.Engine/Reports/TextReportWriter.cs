@@ -146,7 +146,13 @@ public static class TextReportWriter
         }
 
         w.WriteLine("THREAD POOL");
-        w.WriteLine($"  up to {pool.MaxWorkerThreads} workers; {pool.Adjustments} adjustments ({pool.InjectionsForStarvation} for starvation, {pool.InjectionsForBlocking} for blocked threads)");
+        w.WriteLine($"  up to {pool.MaxWorkerThreads} workers; {pool.Adjustments} adjustments, {pool.InjectionsForStarvation + pool.InjectionsForBlocking} of them for starvation "
+            + $"({pool.InjectionsForStarvation} because queued work made no progress, {pool.InjectionsForBlocking} for pool threads blocked in Task.Wait/.Result)");
+        foreach (ReportStarvationPeriod p in pool.StarvationPeriods)
+        {
+            w.WriteLine($"  starved {p.StartMs / 1000:F2}-{(p.StartMs + p.DurationMs) / 1000:F2} s: {p.ThreadsInjected} threads injected, {p.BlockedPoolThreads} pool threads blocked{(p.Recovered ? ", recovered" : string.Empty)}");
+        }
+
         foreach (string name in new[] { "threadpool-queue-length", "threadpool-thread-count", "monitor-lock-contention-count" })
         {
             if (pool.Counters.TryGetValue(name, out ReportCounter? c))

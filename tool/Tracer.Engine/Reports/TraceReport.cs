@@ -85,4 +85,8 @@ public sealed record ReportFindingThread(int ThreadId, string DisplayName, strin
     string? HeldByName, double SinceMs, IReadOnlyList<string> Frames, string? Primitive = null);
 
 public sealed record ReportFinding(int ProcessId, string Kind, Severity Severity, string Summary, double TimeMs, IReadOnlyList<ReportFindingThread> Threads,
-    IReadOnlyList<FindingLock> Locks, IReadOnlyList<string> Details, IReadOnlyDictionary<string, double> Metrics);
+    IReadOnlyList<FindingLock> Locks, IReadOnlyList<string> Details, IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>A pool starvation's episode, as its detector measured it (null for other findings).</summary>
+    public PoolStarvationEpisode? PoolEpisode { get; init; }
+}

@@ -43,17 +43,33 @@ internal sealed class PoolScreen(Theme theme) : LinesScreen(theme)
         long maxWorkers = pool.Workers.Length == 0 ? 0 : pool.Workers.Max(s => s.Value);
         long maxQueue = pool.QueueLength.Length == 0 ? 0 : pool.QueueLength.Max(s => s.Value);
         lines.Add(new Line($"workers: up to {maxWorkers}, at the end {(pool.Workers.Length == 0 ? "?" : pool.Workers[^1].Value.ToString(CultureInfo.InvariantCulture))}; queue: up to {maxQueue}"));
-        lines.Add(new Line(pool.Starvation.Length == 0
-            ? "no thread injection for starvation or blocked pool threads"
-            : string.Create(CultureInfo.InvariantCulture, $"{pool.Starvation.Length} thread injections for starvation, first at {(pool.Starvation[0] - start) / 1000:F2} s"),
-            pool.Starvation.Length == 0 ? Role.Normal : Role.Critical));
-        foreach (ReportFinding f in Snapshot.Report.Findings.Where(f => f.Kind == FindingKinds.Starvation))
+        lines.Add(Injections(pool, Snapshot.Report.ThreadPool, start));
+        foreach (ReportFinding f in Snapshot.Report.Findings.Where(f => f.PoolEpisode is not null))
         {
-            lines.Add(new Line($"STARVATION: {f.Summary}", Role.Critical));
+            PoolStarvationEpisode p = f.PoolEpisode!;
+            lines.Add(new Line(string.Create(CultureInfo.InvariantCulture,
+                $"STARVATION {(p.StartMs - start) / 1000:F2}-{(p.EndMs - start) / 1000:F2} s: {p.Injections} injections, workers {p.WorkersBefore} → {p.WorkersAfter}, {p.BlockedThreads} blocked"),
+                Role.Critical));
+            lines.AddRange(ThreadGroup.Of(f.Threads).Where(g => g.Role is "blocked" or "busy")
+                .Select(g => new Line($"  {g.Threads.Count} pool thread{(g.Threads.Count == 1 ? string.Empty : "s")} {(g.Role == "busy" ? "busy or sleeping" : "blocked")}{g.Where}")));
             lines.AddRange(f.Details.Select(d => new Line("  " + TextSanitizer.Clean(d), Role.Dim)));
         }
 
         return lines;
+    }
+
+    /// <summary>The whole trace's starvation injections, split by the runtime's two reasons as the report splits them.</summary>
+    private static Line Injections(PoolSnapshot pool, ReportThreadPool? stats, double start)
+    {
+        if (pool.Starvation.Length == 0)
+        {
+            return new Line("no thread injection for starvation or blocked pool threads");
+        }
+
+        string split = stats is null
+            ? string.Empty
+            : $" ({stats.InjectionsForStarvation} no progress, {stats.InjectionsForBlocking} blocked threads)";
+        return new Line(string.Create(CultureInfo.InvariantCulture, $"{pool.Starvation.Length} starvation injections{split} from {(pool.Starvation[0] - start) / 1000:F2} s"), Role.Critical);
     }
 
     /// <summary>The highest value in force during each column (a step series: a sample lasts until the next).</summary>
