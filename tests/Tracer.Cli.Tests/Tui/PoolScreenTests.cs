@@ -36,8 +36,8 @@ public sealed class PoolScreenTests
         Assert.Equal("max 40", lines[Array.FindIndex(lines, l => l.StartsWith("queue ", StringComparison.Ordinal)) + 1][..6]);
         Assert.Contains("█", screen, StringComparison.Ordinal);
         // The same split as the report's thread-pool section, and the finding's own numbers.
-        Assert.Contains("6 starvation injections (6 no progress, 0 blocked threads) from 0.20 s", screen, StringComparison.Ordinal);
-        Assert.Contains("STARVATION 0.20-1.00 s: 6 injections, workers 2 → 8, 0 blocked", screen, StringComparison.Ordinal);
+        Assert.Contains("6 starvation adjustments (6 no progress, 0 blocked threads) from 0.20 s", screen, StringComparison.Ordinal);
+        Assert.Contains("STARVATION 0.20-1.00 s: 6 threads injected, workers 2 → 8, 0 blocked", screen, StringComparison.Ordinal);
         string starved = tui.Lines().Single(l => l.StartsWith("starved", StringComparison.Ordinal));
         Assert.InRange(starved.Count(c => c == '!'), 2, 6); // six injections, binned into columns
         Assert.DoesNotContain("no thread-pool data", screen, StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class StarvationDetectorTests
         PoolStarvationEpisode p = f.PoolEpisode!;
         Assert.Equal(FindingKinds.Starvation, f.Kind);
         Assert.Equal((500, 1500, true), (p.StartMs, p.EndMs, p.Recovered));
-        Assert.Equal((3, 2, 1), (p.Injections, p.ForNoProgress, p.ForBlockedThreads));
+        Assert.Equal((3, 2, 1), (p.Adjustments, p.ForNoProgress, p.ForBlockedThreads));
         Assert.Equal((2L, 5L, 30.0, 2), (p.WorkersBefore, p.WorkersAfter, p.PeakQueue, p.BlockedThreads));
         Assert.Equal([W1, W2], f.Threads.Select(t => t.ThreadId));
         Assert.All(f.Threads, t => Assert.Equal(("blocked", 7), (t.Role, t.StackId)));
@@ -42,12 +42,12 @@ public sealed class StarvationDetectorTests
 
     [Theory]
     [InlineData(1, 0, false)] // one injection
-    [InlineData(2, 499, false)] // a burst shorter than MinEpisodeMs
-    [InlineData(2, 500, true)]
+    [InlineData(2, 199, false)] // a burst shorter than MinEpisodeMs
+    [InlineData(2, 200, true)]
     public void An_episode_is_a_finding_from_MinInjections_over_MinEpisodeMs(int injections, double spanMs, bool found)
     {
         Assert.Equal(2, StarvationDetector.MinInjections);
-        Assert.Equal(500, StarvationDetector.MinEpisodeMs);
+        Assert.Equal(200, StarvationDetector.MinEpisodeMs);
         var events = new List<TraceRecord> { Worker(TraceEventKind.PoolWorkerStart, 1, W1), TraceRecord.WaitStart(2, W1, WaitSource.MonitorWait, 0xa, stackId: 7) };
         for (int i = 0; i < injections; i++)
         {
@@ -69,7 +69,7 @@ public sealed class StarvationDetectorTests
             Adjust(600 + gapMs, 5, Starving), Adjust(1100 + gapMs, 6, Starving), Adjust(1200 + gapMs, 6, HillClimbing));
 
         Assert.Equal(episodes, findings.Snapshot().Count);
-        Assert.Equal(4, findings.Snapshot().Sum(f => f.PoolEpisode!.Injections));
+        Assert.Equal(4, findings.Snapshot().Sum(f => f.PoolEpisode!.Adjustments));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class StarvationDetectorTests
             Adjust(5000, 5, Blocking), Adjust(5600, 6, Blocking)); // W1 never woke up: the same starvation
 
         PoolStarvationEpisode p = Assert.Single(findings.Snapshot()).PoolEpisode!;
-        Assert.Equal((4, false, 5600.0), (p.Injections, p.Recovered, p.EndMs));
+        Assert.Equal((4, false, 5600.0), (p.Adjustments, p.Recovered, p.EndMs));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class StarvationDetectorTests
             Adjust(100, 3, Blocking), Adjust(150, 4, Blocking), Adjust(650, 5, Blocking), Adjust(900, 6, Blocking));
 
         Finding notice = Assert.Single(first);
-        Assert.Equal((3, 1, 550.0), (notice.PoolEpisode!.Injections, notice.PoolEpisode.BlockedThreads, notice.PoolEpisode.DurationMs));
+        Assert.Equal((3, 1, 550.0), (notice.PoolEpisode!.Adjustments, notice.PoolEpisode.BlockedThreads, notice.PoolEpisode.DurationMs));
         Assert.StartsWith("thread pool starved for 0.6 s: 1 pool thread blocked; 3 threads injected", notice.Summary);
     }
 
@@ -126,6 +126,22 @@ public sealed class StarvationDetectorTests
         Assert.Contains("no pool thread blocked in a traced wait, 2 running work items", f.Summary);
         Assert.DoesNotContain(f.Details, d => d.Contains(".Result", StringComparison.Ordinal));
         Assert.Contains(f.Details, d => d.Contains("Thread.Sleep", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Threads_injected_is_the_peak_over_the_target_before_even_when_blocking_adjustments_lower_it()
+    {
+        // The demo's trace: CooperativeBlocking adjustments go 10 → 9 → 10 as a blocked thread wakes; hill climbing in
+        // between. The old count (last target - target before) could reach 0 this way.
+        FindingSet findings = Run(
+            Adjust(10, 4, HillClimbing),
+            Adjust(300, 5, Blocking), Adjust(400, 6, Blocking), Adjust(500, 7, HillClimbing),
+            Adjust(615, 8, Blocking), Adjust(615, 7, Blocking), Adjust(616, 8, Blocking), Adjust(900, 4, Blocking));
+
+        Finding f = Assert.Single(findings.Snapshot());
+        Assert.Equal((6, 4L, 8L, 4L, 4L), (f.PoolEpisode!.Adjustments, f.PoolEpisode.WorkersBefore, f.PoolEpisode.WorkersPeak, f.PoolEpisode.WorkersAfter, f.PoolEpisode.ThreadsInjected));
+        Assert.Contains("4 threads injected (workers 4 → 8)", f.Summary);
+        Assert.Equal(4, f.Metrics["threadsInjected"]);
     }
 
     [Fact]

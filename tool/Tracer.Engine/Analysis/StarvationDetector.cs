@@ -24,17 +24,20 @@ public sealed class StarvationDetector : IDetector
 {
     public const byte StarvationReason = PoolHistory.StarvationReason;
     public const byte CooperativeBlockingReason = PoolHistory.CooperativeBlockingReason;
-    /// <summary>An episode is a finding with at least this many injections...</summary>
+    /// <summary>An episode is a finding with at least this many starvation adjustments (injections)...</summary>
     public const int MinInjections = 2;
-    /// <summary>...spread over at least this long (ms): the gate thread injects at most every 500 ms for no progress.</summary>
-    public const double MinEpisodeMs = 500;
+    /// <summary>...spread over at least this long (ms): the pool had to keep injecting. It adds its first ProcessorCount
+    /// threads for blocked threads at once (a burst of .Result at start-up is over in 0 ms) and later ones 25 ms or more
+    /// apart; its no-progress injections come at most every 500 ms, so two of those always qualify.</summary>
+    public const double MinEpisodeMs = 200;
     /// <summary>No injection for this long (4× the slowest injection cadence) and the episode is over.</summary>
     public const double EndGapMs = 2000;
 
     private readonly PoolThreadTracker _pool = new();
     private Episode? _episode;
     private int _episodes;
-    private long _lastWorkerCount;
+    /// <summary>The worker target of the last adjustment (0 before the first).</summary>
+    private long _lastTarget;
     private double _lastQueueSample = double.NaN;
     /// <summary>Work items enqueued and not yet dequeued (ThreadPoolEnqueue/Dequeue), when the trace has them.</summary>
     private long _queued;
@@ -60,9 +63,6 @@ public sealed class StarvationDetector : IDetector
                 break;
             case TraceEventKind.PoolDequeue when _queued > 0:
                 _queued--;
-                break;
-            case TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop when e.Value > 0:
-                _lastWorkerCount = e.Value;
                 break;
             case TraceEventKind.PoolAdjustment:
                 OnAdjustment(e, sink);
@@ -115,12 +115,12 @@ public sealed class StarvationDetector : IDetector
     {
         if (e.Reason is not (StarvationReason or CooperativeBlockingReason))
         {
-            _lastWorkerCount = e.Value;
+            _lastTarget = e.Value;
             return;
         }
 
         Episode episode = _episode ??= Start(e);
-        episode.Injections++;
+        episode.Adjustments++;
         if (e.Reason == CooperativeBlockingReason)
         {
             episode.ForBlocked++;
@@ -128,7 +128,8 @@ public sealed class StarvationDetector : IDetector
 
         episode.LastInjectionMs = e.TimeMs;
         episode.WorkersAfter = e.Value;
-        _lastWorkerCount = e.Value;
+        episode.WorkersPeak = Math.Max(episode.WorkersPeak, e.Value);
+        _lastTarget = e.Value;
         foreach (int running in _pool.Running)
         {
             episode.Busy.Add(running);
@@ -142,7 +143,9 @@ public sealed class StarvationDetector : IDetector
 
     private Episode Start(in TraceRecord e)
     {
-        var episode = new Episode(++_episodes, e.TimeMs, _lastWorkerCount > 0 ? _lastWorkerCount : Math.Max(0, e.Value - 1))
+        // Before the first adjustment the trace does not say the target: the first injection added one worker.
+        long before = _lastTarget > 0 && _lastTarget < e.Value ? _lastTarget : Math.Max(0, e.Value - 1);
+        var episode = new Episode(++_episodes, e.TimeMs, before)
         {
             PeakQueue = Math.Max(_queued, double.IsNaN(_lastQueueSample) ? 0 : _lastQueueSample),
         };
@@ -177,10 +180,11 @@ public sealed class StarvationDetector : IDetector
             StartMs = p.StartMs,
             EndMs = recovered ? p.LastInjectionMs : Math.Max(nowMs, p.LastInjectionMs),
             Recovered = recovered,
-            Injections = p.Injections,
-            ForNoProgress = p.Injections - p.ForBlocked,
+            Adjustments = p.Adjustments,
+            ForNoProgress = p.Adjustments - p.ForBlocked,
             ForBlockedThreads = p.ForBlocked,
             WorkersBefore = p.WorkersBefore,
+            WorkersPeak = p.WorkersPeak,
             WorkersAfter = p.WorkersAfter,
             PeakQueue = p.PeakQueue,
             BlockedThreads = p.Blocked.Count,
@@ -196,7 +200,8 @@ public sealed class StarvationDetector : IDetector
         public long WorkersBefore { get; } = workersBefore;
         public double LastInjectionMs { get; set; } = startMs;
         public long WorkersAfter { get; set; }
-        public int Injections { get; set; }
+        public long WorkersPeak { get; set; }
+        public int Adjustments { get; set; }
         public int ForBlocked { get; set; }
         public double PeakQueue { get; set; }
         public bool Reported { get; set; }
@@ -205,6 +210,6 @@ public sealed class StarvationDetector : IDetector
         /// <summary>Pool threads seen running a work item at an injection.</summary>
         public HashSet<int> Busy { get; } = [];
 
-        public bool IsFinding => Injections >= MinInjections && LastInjectionMs - StartMs >= MinEpisodeMs;
+        public bool IsFinding => Adjustments >= MinInjections && LastInjectionMs - StartMs >= MinEpisodeMs;
     }
 }

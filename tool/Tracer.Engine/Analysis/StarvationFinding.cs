@@ -21,7 +21,7 @@ internal static class StarvationFinding
         {
             Kind = FindingKinds.Starvation,
             Severity = Severity.Error,
-            Summary = $"thread pool starved for {p.DurationMs / 1000:F1} s: {who}; {p.Injections} threads injected (workers {p.WorkersBefore} → {p.WorkersAfter}){queue}",
+            Summary = $"thread pool starved for {p.DurationMs / 1000:F1} s: {who}; {p.ThreadsInjected} threads injected (workers {p.WorkersBefore} → {p.WorkersPeak}){queue}",
             TimeMs = p.StartMs,
             Key = key,
             Threads = threads,
@@ -37,10 +37,12 @@ internal static class StarvationFinding
             {
                 ["startMs"] = p.StartMs,
                 ["durationMs"] = p.DurationMs,
-                ["threadsInjected"] = p.Injections,
-                ["injectionsForNoProgress"] = p.ForNoProgress,
-                ["injectionsForBlocking"] = p.ForBlockedThreads,
+                ["threadsInjected"] = p.ThreadsInjected,
+                ["adjustments"] = p.Adjustments,
+                ["adjustmentsForNoProgress"] = p.ForNoProgress,
+                ["adjustmentsForBlocking"] = p.ForBlockedThreads,
                 ["workersBefore"] = p.WorkersBefore,
+                ["workersPeak"] = p.WorkersPeak,
                 ["workerThreads"] = p.WorkersAfter,
                 ["peakQueueLength"] = p.PeakQueue,
                 ["blockedPoolThreads"] = p.BlockedThreads,
@@ -50,12 +52,12 @@ internal static class StarvationFinding
         };
     }
 
-    /// <summary>Why the pool injected, by the two reasons the runtime gives.</summary>
+    /// <summary>Why the pool adjusted, by the two reasons the runtime gives.</summary>
     private static string Injections(PoolStarvationEpisode p) => (p.ForNoProgress, p.ForBlockedThreads) switch
     {
-        (_, 0) => $"{p.Injections} injections, all because queued work made no progress",
-        (0, _) => $"{p.Injections} injections, all to make up for pool threads blocked in Task.Wait/.Result",
-        _ => $"{p.Injections} injections: {p.ForNoProgress} because queued work made no progress, {p.ForBlockedThreads} to make up for pool threads blocked in Task.Wait/.Result",
+        (_, 0) => $"{p.Adjustments} starvation adjustments, all because queued work made no progress",
+        (0, _) => $"{p.Adjustments} starvation adjustments, all for pool threads blocked in Task.Wait/.Result",
+        _ => $"{p.Adjustments} starvation adjustments: {p.ForNoProgress} because queued work made no progress, {p.ForBlockedThreads} for pool threads blocked in Task.Wait/.Result",
     };
 
     /// <summary>What to do, from what the trace shows: a traced wait, or no wait at all.</summary>

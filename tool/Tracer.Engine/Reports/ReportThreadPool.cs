@@ -20,7 +20,7 @@ public sealed record ReportThreadPool(
         stats.Adjustments.Count(a => a.Reason == PoolHistory.StarvationReason),
         stats.Adjustments.Count(a => a.Reason == PoolHistory.CooperativeBlockingReason),
         [.. findings.Select(f => f.PoolEpisode).OfType<PoolStarvationEpisode>().OrderBy(p => p.StartMs).Select(p => new ReportStarvationPeriod(
-            p.StartMs, p.DurationMs, p.Injections, p.PeakQueue, p.BlockedThreads, p.Recovered))],
+            p.StartMs, p.DurationMs, p.ThreadsInjected, p.PeakQueue, p.BlockedThreads, p.Recovered))],
         stats.Counters.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(
             c => TextSanitizer.Clean(c.Key),
             c => new ReportCounter(c.Value.Count == 0 ? 0 : c.Value.Max(p => p.Value), c.Value.Count == 0 ? 0 : c.Value[^1].Value, [.. c.Value])));

@@ -48,7 +48,7 @@ internal sealed class PoolScreen(Theme theme) : LinesScreen(theme)
         {
             PoolStarvationEpisode p = f.PoolEpisode!;
             lines.Add(new Line(string.Create(CultureInfo.InvariantCulture,
-                $"STARVATION {(p.StartMs - start) / 1000:F2}-{(p.EndMs - start) / 1000:F2} s: {p.Injections} injections, workers {p.WorkersBefore} → {p.WorkersAfter}, {p.BlockedThreads} blocked"),
+                $"STARVATION {(p.StartMs - start) / 1000:F2}-{(p.EndMs - start) / 1000:F2} s: {p.ThreadsInjected} threads injected, workers {p.WorkersBefore} → {p.WorkersPeak}, {p.BlockedThreads} blocked"),
                 Role.Critical));
             lines.AddRange(ThreadGroup.Of(f.Threads).Where(g => g.Role is "blocked" or "busy")
                 .Select(g => new Line($"  {g.Threads.Count} pool thread{(g.Threads.Count == 1 ? string.Empty : "s")} {(g.Role == "busy" ? "busy or sleeping" : "blocked")}{g.Where}")));
@@ -69,7 +69,7 @@ internal sealed class PoolScreen(Theme theme) : LinesScreen(theme)
         string split = stats is null
             ? string.Empty
             : $" ({stats.InjectionsForStarvation} no progress, {stats.InjectionsForBlocking} blocked threads)";
-        return new Line(string.Create(CultureInfo.InvariantCulture, $"{pool.Starvation.Length} starvation injections{split} from {(pool.Starvation[0] - start) / 1000:F2} s"), Role.Critical);
+        return new Line(string.Create(CultureInfo.InvariantCulture, $"{pool.Starvation.Length} starvation adjustments{split} from {(pool.Starvation[0] - start) / 1000:F2} s"), Role.Critical);
     }
 
     /// <summary>The highest value in force during each column (a step series: a sample lasts until the next).</summary>
