@@ -145,6 +145,21 @@ public sealed class StarvationDetectorTests
     }
 
     [Fact]
+    public void Pool_threads_waiting_for_a_lock_are_blocked_but_not_explained_the_lock_may_be_the_cause()
+    {
+        FindingSet findings = Run(
+            Worker(TraceEventKind.PoolWorkerStart, 1, W1), Worker(TraceEventKind.PoolWorkerStart, 2, W2),
+            TraceRecord.ContentionStart(3, W1, 0x1, 0x2, ownerThreadId: 99, stackId: 5),
+            TraceRecord.WaitStart(4, W1, WaitSource.Unknown, 0, stackId: 6), TraceRecord.WaitStop(5, W1), // the lock's own wait
+            TraceRecord.WaitStart(6, W2, WaitSource.MonitorWait, 0xa, stackId: 7),
+            Adjust(100, 3, Starving), Adjust(600, 4, Starving));
+
+        Finding f = Assert.Single(findings.Snapshot());
+        Assert.Equal([(W1, 5), (W2, 7)], f.Threads.Where(t => t.Role == "blocked").Select(t => (t.ThreadId, t.StackId)));
+        Assert.Equal([W2], f.Explains);
+    }
+
+    [Fact]
     public void Hill_climbing_alone_is_not_starvation()
     {
         FindingSet findings = Run(Adjust(500, 3, HillClimbing), Adjust(900, 3, HillClimbing), Adjust(1500, 4, 2), Adjust(2000, 5, HillClimbing));

@@ -4,7 +4,7 @@ namespace Tracer.Engine.Analysis;
 
 /// <summary>
 /// What each thread-pool worker is doing, as far as the trace shows: idle (waiting for work), blocked in a traced wait
-/// (with the wait's stack), or running a work item outside any traced wait (busy, sleeping, spinning).
+/// or contended lock (with the wait's stack), or running a work item outside any traced wait (busy, sleeping, spinning).
 /// <para>
 /// A thread is a pool worker when it emits a worker event (start, wait, stop, dequeue), or when it blocks with a stack
 /// a known worker blocked with: a stack id is the whole call chain, thread-start frame included, so a worker that
@@ -21,6 +21,10 @@ internal sealed class PoolThreadTracker
 
     /// <summary>Workers blocked in a traced wait now: the wait's stack, start and process.</summary>
     public Dictionary<int, BlockedWorker> Blocked { get; } = new();
+
+    /// <summary>The last sampled stack of each worker running a work item (CPU samples), so a busy or sleeping worker
+    /// can be shown where it runs.</summary>
+    public Dictionary<int, int> SampledStacks { get; } = new();
 
     /// <summary>Workers running a work item now (not idle, not in a traced wait).</summary>
     public IEnumerable<int> Running => _workers.Where(t => !_idle.Contains(t) && !Blocked.ContainsKey(t));
@@ -57,6 +61,16 @@ internal sealed class PoolThreadTracker
                 _idle.Remove(e.ThreadId);
                 Blocked.Remove(e.ThreadId);
                 break;
+            case TraceEventKind.ContentionStart when _workers.Contains(e.ThreadId):
+                _idle.Remove(e.ThreadId);
+                Blocked[e.ThreadId] = new BlockedWorker(e.StackId, e.TimeMs, e.ProcessId, OnLock: true);
+                JustBlocked.Add(e.ThreadId);
+                break;
+            case TraceEventKind.ContentionStop:
+                Blocked.Remove(e.ThreadId);
+                break;
+            case TraceEventKind.WaitStart or TraceEventKind.WaitStop when Blocked.TryGetValue(e.ThreadId, out BlockedWorker held) && held.OnLock:
+                break; // the lock's own waits inside its contention
             case TraceEventKind.WaitStart when e.StackId >= 0:
                 _idle.Remove(e.ThreadId);
             {
@@ -90,6 +104,16 @@ internal sealed class PoolThreadTracker
 
     }
 
+    /// <summary>A CPU sample of a thread (SampleProfiler, managed or external code): kept for running workers.
+    /// The detector routes sample records here once the decoder produces them.</summary>
+    public void OnSample(int threadId, int stackId)
+    {
+        if (stackId >= 0 && _workers.Contains(threadId) && !_idle.Contains(threadId) && !Blocked.ContainsKey(threadId))
+        {
+            SampledStacks[threadId] = stackId;
+        }
+    }
+
     /// <summary>Threads already blocked where a worker now blocks were workers too (e.g. blocked before the session attached).</summary>
     private void PromoteWaitersOn(int stackId)
     {
@@ -103,5 +127,5 @@ internal sealed class PoolThreadTracker
     }
 }
 
-/// <summary>A pool worker's traced wait: where (stack), since when, in which process.</summary>
-internal readonly record struct BlockedWorker(int StackId, double SinceMs, int ProcessId);
+/// <summary>A pool worker's traced wait: where (stack), since when, in which process, and whether it waits for a lock.</summary>
+internal readonly record struct BlockedWorker(int StackId, double SinceMs, int ProcessId, bool OnLock = false);

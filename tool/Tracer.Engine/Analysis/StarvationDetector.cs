@@ -45,8 +45,11 @@ public sealed class StarvationDetector : IDetector
     public bool Handles(TraceEventKind kind) =>
         kind is TraceEventKind.PoolEnqueue or TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolWorkerWait
             or TraceEventKind.PoolDequeue or TraceEventKind.WaitStart or TraceEventKind.WaitStop or TraceEventKind.PoolAdjustment
-            or TraceEventKind.CounterSample or TraceEventKind.TaskEvent or TraceEventKind.ThreadExited;
+            or TraceEventKind.CounterSample or TraceEventKind.TaskEvent or TraceEventKind.ThreadExited
+            or TraceEventKind.ContentionStart or TraceEventKind.ContentionStop;
 
+    // CPU samples (TraceEventKind.CpuSample, being added with SampleProfiler): route them to _pool.OnSample(e.ThreadId,
+    // e.StackId) and add the kind to Handles, and busy or sleeping workers get the stack they were sampled in.
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         if (_episode is { } open && e.TimeMs - open.LastInjectionMs >= EndGapMs && CanEnd(open))
@@ -174,7 +177,7 @@ public sealed class StarvationDetector : IDetector
     private void Report(Episode p, double nowMs, IFindingSink sink, bool recovered = false)
     {
         p.Reported = true;
-        var busy = p.Busy.Where(t => !p.Blocked.ContainsKey(t)).Order().ToList();
+        var busy = p.Busy.Where(t => !p.Blocked.ContainsKey(t)).Order().Select(t => (t, _pool.SampledStacks.GetValueOrDefault(t, -1))).ToList();
         var episode = new PoolStarvationEpisode
         {
             StartMs = p.StartMs,

@@ -6,13 +6,14 @@ internal static class StarvationFinding
     public const string BlockedRole = "blocked";
     public const string BusyRole = "busy";
 
-    public static Finding Build(string key, PoolStarvationEpisode p, IReadOnlyDictionary<int, BlockedWorker> blocked, IReadOnlyList<int> busy)
+    /// <param name="busy">Workers running a work item outside any traced wait, with their last sampled stack (-1 when the
+    /// trace has no CPU samples of them).</param>
+    public static Finding Build(string key, PoolStarvationEpisode p, IReadOnlyDictionary<int, BlockedWorker> blocked, IReadOnlyList<(int ThreadId, int StackId)> busy)
     {
         var threads = blocked.OrderBy(b => b.Key)
             .Select(b => new FindingThread(b.Key, BlockedRole, null, null, b.Value.StackId, b.Value.SinceMs, b.Value.ProcessId)).ToList();
         int processId = threads.Count > 0 ? threads[0].ProcessId : 0;
-        // Busy threads have no stack yet: CPU samples (SampleProfiler) would give each one where it runs.
-        threads.AddRange(busy.Select(t => new FindingThread(t, BusyRole, null, null, -1, p.StartMs, processId)));
+        threads.AddRange(busy.Select(t => new FindingThread(t.ThreadId, BusyRole, null, null, t.StackId, p.StartMs, processId)));
         string queue = p.PeakQueue > 0 ? $", queue peaked at {p.PeakQueue:N0}" : string.Empty;
         string who = p.BlockedThreads > 0
             ? $"{p.BlockedThreads} pool thread{Plural(p.BlockedThreads)} blocked"
@@ -25,7 +26,8 @@ internal static class StarvationFinding
             TimeMs = p.StartMs,
             Key = key,
             Threads = threads,
-            Explains = [.. blocked.Keys.Order()],
+            // Lock waiters are not explained by the starvation: the lock (a hang, a convoy) may be its cause.
+            Explains = [.. blocked.Where(b => !b.Value.OnLock).Select(b => b.Key).Order()],
             PoolEpisode = p,
             Details =
             [
