@@ -12,8 +12,12 @@ public sealed record AnalysisOptions
     /// <summary>...over at least this many contentions...</summary>
     public int ConvoyMinContentions { get; init; } = 20;
 
-    /// <summary>...and this share of all lock wait in the trace (0..1).</summary>
+    /// <summary>...and this share of all lock wait in the trace (0..1)...</summary>
     public double ConvoyMinShare { get; init; } = 0.5;
+
+    /// <summary>...and its waiting threads spent at least this share of the time it was contended (first contention to
+    /// last) waiting for it (0..1): a lock that costs a healthy service 0.1 % of its threads' time is not a convoy.</summary>
+    public double ConvoyMinWaitingShare { get; init; } = 0.05;
 
     /// <summary>A resolved wait at least this long is a long wait (latency spike).</summary>
     public TimeSpan LongWaitAfter { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -6,7 +6,9 @@ namespace Tracer.Engine.Analysis;
 
 /// <summary>
 /// A lock convoy: one lock takes most of all the time threads spend waiting for locks, over many contentions by
-/// several threads (a global lock in a hot loop). Locks are compared by total wait, so a lock taken rarely ranks below
+/// several threads (a global lock in a hot loop), and that wait is a real share of those threads' time: relative to
+/// the span the lock was contended in, so the same few milliseconds of waiting are a convoy in a one-second burst and
+/// noise over ten minutes of a healthy service. Locks are compared by total wait, so a lock taken rarely ranks below
 /// one taken in a hot loop even when it had the single longest wait. Checked every few contentions (so a live session
 /// can stop on it) and at the end, with the final numbers. Wait durations come from the model's
 /// <see cref="WaitTracker"/> (one it owns when none is given, as in unit tests).
@@ -37,7 +39,11 @@ public sealed class ConvoyDetector(AnalysisOptions options, WaitTracker? waits =
             case TraceEventKind.ContentionStart:
             {
                 LockTotals totals = Totals(e.LockId);
-                totals.Contentions++;
+                if (totals.Contentions++ == 0)
+                {
+                    totals.FirstMs = e.TimeMs;
+                }
+
                 if (e.OwnerThreadId != 0)
                 {
                     CollectionsMarshal.GetValueRefOrAddDefault(totals.Owners, e.OwnerThreadId, out _)++;
@@ -51,7 +57,9 @@ public sealed class ConvoyDetector(AnalysisOptions options, WaitTracker? waits =
                 if (_waits.TryGetEndedLockWait(e, out EndedLockWait ended) && !ended.Lost)
                 {
                     double waitedMs = ended.DurationMs;
-                    Totals(ended.Wait.LockId).WaitMs += waitedMs;
+                    LockTotals totals = Totals(ended.Wait.LockId);
+                    totals.WaitMs += waitedMs;
+                    totals.LastMs = Math.Max(totals.LastMs, e.TimeMs);
                     _allWaitMs += waitedMs;
                     if (++_stopsSinceCheck >= CheckEvery)
                     {
@@ -95,9 +103,10 @@ public sealed class ConvoyDetector(AnalysisOptions options, WaitTracker? waits =
         foreach (LockTotals l in _locks.Values)
         {
             double share = l.WaitMs / _allWaitMs;
+            double waiting = l.WaitingShare;
             string key = $"convoy:{l.LockId:x}";
             if (l.WaitMs < options.ConvoyMinTotalWait.TotalMilliseconds || l.Contentions < options.ConvoyMinContentions
-                || l.Waiters.Count < 2 || share < options.ConvoyMinShare)
+                || l.Waiters.Count < 2 || share < options.ConvoyMinShare || waiting < options.ConvoyMinWaitingShare)
             {
                 if (_reported.Remove(key))
                 {
@@ -122,13 +131,19 @@ public sealed class ConvoyDetector(AnalysisOptions options, WaitTracker? waits =
                 Key = key,
                 Threads = [.. l.Waiters.OrderBy(w => w.Key).Select(w => new FindingThread(w.Key, "waits", l.LockId, owner == 0 || owner == w.Key ? null : owner, w.Value.StackId, w.Value.FirstMs, w.Value.ProcessId))],
                 Locks = [new FindingLock(l.LockId, 0, owner == 0 ? null : owner)],
-                Details = [$"threads queue on this lock one after another (a convoy): shorten the critical section, or give each thread its own data and merge once"],
+                Details =
+                [
+                    $"its {l.Waiters.Count} waiting threads spent {waiting:P0} of the {l.SpanMs / 1000:F2} s it was contended waiting for it",
+                    "threads queue on this lock one after another (a convoy): shorten the critical section, or give each thread its own data and merge once",
+                ],
                 Metrics = new Dictionary<string, double>
                 {
                     ["totalWaitMs"] = l.WaitMs,
                     ["contentions"] = l.Contentions,
                     ["waitShare"] = share,
                     ["threads"] = l.Waiters.Count,
+                    ["waitingShare"] = Math.Round(waiting, 4),
+                    ["contendedSpanMs"] = Math.Round(l.SpanMs, 3),
                 },
             });
         }
@@ -139,7 +154,15 @@ public sealed class ConvoyDetector(AnalysisOptions options, WaitTracker? waits =
         public ulong LockId { get; } = lockId;
         public int Contentions { get; set; }
         public double WaitMs { get; set; }
+        public double FirstMs { get; set; }
+        public double LastMs { get; set; }
         public Dictionary<int, int> Owners { get; } = new();
+
+        /// <summary>From its first contention to its last wait's end (at least 1 ms).</summary>
+        public double SpanMs => Math.Max(1, LastMs - FirstMs);
+
+        /// <summary>The share of its waiting threads' time, over <see cref="SpanMs"/>, spent waiting for it.</summary>
+        public double WaitingShare => WaitMs / (SpanMs * Math.Max(1, Waiters.Count));
         /// <summary>Each waiting thread with its first waiting stack.</summary>
         public Dictionary<int, (int StackId, double FirstMs, int ProcessId)> Waiters { get; } = new();
     }

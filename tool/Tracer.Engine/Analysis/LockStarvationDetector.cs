@@ -15,6 +15,11 @@ namespace Tracer.Engine.Analysis;
 /// while others were named holder many times. Decided at the end (or when a live session asks) from per-thread
 /// counts only, so the result does not depend on the order events from different threads arrive in.
 /// </para>
+/// <para>
+/// The wait must also be a real share of the thread's time: from its first wait to the end of its last, it waited at
+/// least <see cref="MinWaitingShare"/> of the time. A request thread that queues for a logger's lock now and then
+/// (181 ms in ten minutes) is not starved; the polite threads of a starvation demo wait for a third of their time.
+/// </para>
 /// </summary>
 public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetector
 {
@@ -24,8 +29,10 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
     public const double MinWaitMs = 100;
     /// <summary>...while the lock was seen held by others at least this often.</summary>
     public const int MinOtherHolds = 10;
-    /// <summary>A starved thread was named holder in at most 1/MaxHoldShare of its waits (each turn it gets may be seen by several waiters).</summary>
+    /// <summary>A starved thread was named holder in at most 1/MaxHoldShare of its waits (each turn it gets may be seen by several waiters)...</summary>
     public const int MaxHoldShare = 5;
+    /// <summary>...and spent at least this share of the span of its waits waiting (0..1).</summary>
+    public const double MinWaitingShare = 0.05;
 
     private readonly Dictionary<ulong, LockStats> _locks = new();
     private readonly bool _ownsWaits = waits is null;
@@ -71,7 +78,9 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
             case TraceEventKind.ContentionStop:
                 if (_waits.TryGetEndedLockWait(e, out EndedLockWait ended) && !ended.Lost && FindLock(ended.Wait.LockId) is { } waited)
                 {
-                    waited.Thread(e.ThreadId, e.ProcessId).WaitMs += ended.DurationMs;
+                    ThreadStats waiter = waited.Thread(e.ThreadId, e.ProcessId);
+                    waiter.WaitMs += ended.DurationMs;
+                    waiter.LastWaitEndMs = Math.Max(waiter.LastWaitEndMs, e.TimeMs);
                 }
 
                 break;
@@ -111,7 +120,8 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
         foreach ((ulong lockId, LockStats stats) in _locks)
         {
             List<(int Id, ThreadStats Stats)> starved = [.. stats.Threads
-                .Where(t => t.Value.Waits >= MinWaits && t.Value.WaitMs >= MinWaitMs && t.Value.SeenHolding * MaxHoldShare <= t.Value.Waits)
+                .Where(t => t.Value.Waits >= MinWaits && t.Value.WaitMs >= MinWaitMs && t.Value.SeenHolding * MaxHoldShare <= t.Value.Waits
+                    && t.Value.WaitingShare >= MinWaitingShare)
                 .Select(t => (t.Key, t.Value))
                 .OrderBy(t => t.Key)];
             if (starved.Count == 0)
@@ -143,7 +153,7 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
         foreach ((int id, ThreadStats s) in starved)
         {
             threads.Add(new FindingThread(id, "starved", lockId, topHolder, s.StackId, s.FirstWaitMs, s.ProcessId));
-            details.Add($"tid {id}: waited {s.Waits} times ({s.WaitMs:F0} ms in all), seen holding the lock {s.SeenHolding} times");
+            details.Add($"tid {id}: waited {s.Waits} times ({s.WaitMs:F0} ms in all, {s.WaitingShare:P0} of its {s.SpanMs / 1000:F2} s from first wait to last), seen holding the lock {s.SeenHolding} times");
         }
 
         foreach ((int id, ThreadStats s) in holders)
@@ -194,6 +204,12 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
         public double WaitMs { get; set; }
         public int SeenHolding { get; set; }
         public double FirstWaitMs { get; set; } = -1;
+        public double LastWaitEndMs { get; set; }
         public int StackId { get; set; } = -1;
+
+        /// <summary>From its first wait to the end of its last (at least 1 ms).</summary>
+        public double SpanMs => Math.Max(1, LastWaitEndMs - FirstWaitMs);
+
+        public double WaitingShare => WaitMs / SpanMs;
     }
 }
