@@ -74,14 +74,36 @@ internal sealed class ReportBuilder(TraceModel model)
         { PoolEpisode = f.PoolEpisode };
     }
 
-    /// <summary>A lock named the way a person recognises it: where it is taken (innermost user frame of its most common waiting stack).</summary>
+    /// <summary>A lock named the way a person recognises it: where it is taken, from its most common waiting stack. That
+    /// is the innermost user frame when the program takes the lock itself; a framework lock (a logger's queue) is named
+    /// by the framework method that takes it, then the user frame it was called from, so it is not taken for the
+    /// program's own lock.</summary>
     public string LockName(LockInfo l)
     {
         string where = l.WaitStacks.OrderByDescending(kv => kv.Value)
-            .Select(kv => model.Resolver.FirstUserFrame(kv.Key))
+            .Select(kv => Taker(model.Resolver.Resolve(kv.Key)))
             .FirstOrDefault(f => f is not null) ?? "unknown code";
         return TextSanitizer.Clean($"lock 0x{l.LockId:x} in {where}");
     }
+
+    /// <summary>The code that takes the lock: the first frame out of the lock's own machinery.</summary>
+    private static string? Taker(IReadOnlyList<string> frames)
+    {
+        string? taker = frames.FirstOrDefault(f => !IsLockMachinery(f) && !f.StartsWith("0x", StringComparison.Ordinal));
+        if (taker is null || !StackResolver.IsFrameworkFrame(taker))
+        {
+            return taker;
+        }
+
+        string? user = frames.FirstOrDefault(f => !StackResolver.IsFrameworkFrame(f));
+        return user is null ? taker : $"{taker} (called from {user})";
+    }
+
+    private static bool IsLockMachinery(string frame) =>
+        frame.StartsWith("System.Threading.Monitor", StringComparison.Ordinal)
+        || frame.StartsWith("System.Threading.Lock.", StringComparison.Ordinal)
+        || frame.StartsWith("System.Threading.ObjectNative", StringComparison.Ordinal)
+        || frame.StartsWith("System.Threading.Thread.", StringComparison.Ordinal);
 
     /// <summary>The process this model is about (the first one it knows).</summary>
     public int MainProcessId => model.Processes.Keys.DefaultIfEmpty(0).First();
