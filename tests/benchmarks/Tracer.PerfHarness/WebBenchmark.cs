@@ -83,6 +83,9 @@ internal static class WebBenchmark
         new("dotnet-trace collect, same providers + sampler", Tool.DotnetTrace, ["--providers", OurProviders() + "," + Sampler]),
         new("dotnet-trace collect, sampler alone", Tool.DotnetTrace, ["--providers", Sampler]),
         new("dotnet-trace collect, same providers without GC 0x1", Tool.DotnetTrace, ["--providers", OurProviders(gc: false)]),
+        // Where the cost comes from: the runtime provider with our keywords alone, and the TPL provider alone.
+        new("dotnet-trace collect, our runtime keywords alone", Tool.DotnetTrace, ["--providers", OurProviders().Split(',')[0]]),
+        new("dotnet-trace collect, our TPL keywords alone", Tool.DotnetTrace, ["--providers", OurProviders().Split(',')[1]]),
     ];
 
     private static async Task<(double Rps, double CpuMs)> MeasureAsync(Config config, int pid, string url, int connections, string output, Func<double> cpu)
