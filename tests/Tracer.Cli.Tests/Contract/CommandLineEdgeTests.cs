@@ -9,18 +9,20 @@ public sealed class CommandLineEdgeTests
     [Theory]
     [InlineData(new[] { "reprot", "x.nettrace" }, "dotnet-tracer: unknown command 'reprot'; did you mean 'report'? (see --help)")]
     [InlineData(new[] { "colect", "-p", "1" }, "dotnet-tracer: unknown command 'colect'; did you mean 'collect'? (see --help)")]
-    [InlineData(new[] { "frobnicate" }, "dotnet-tracer: unknown command 'frobnicate' (commands: ps, collect, run, report, replay, export, demo, snapshot) (see --help)")]
+    [InlineData(new[] { "frobnicate" }, "dotnet-tracer: unknown command 'frobnicate' (commands: ps, collect, ")]
     [InlineData(new[] { "report", "x", "--format", "yaml" }, "dotnet-tracer: 'yaml' is not a --format value (accepted: text, json) (see --help)")]
     [InlineData(new[] { "export", "x", "--format", "svg" }, "dotnet-tracer: 'svg' is not a --format value (accepted: chromium) (see --help)")]
     [InlineData(new[] { "collect", "-p", "abc" }, "dotnet-tracer: 'abc' is not a process id (a positive number; see: dotnet-tracer ps) (see --help)")]
     [InlineData(new[] { "snapshot", "-p", "-4" }, "dotnet-tracer: '-4' is not a process id (a positive number; see: dotnet-tracer ps) (see --help)")]
     [InlineData(new[] { "collect", "-p", "1", "--buffer-size", "lots" }, "dotnet-tracer: --buffer-size must be at least 1 (MiB), not 'lots' (see --help)")]
+    [InlineData(new[] { "collect", "-p", "1", "--stop-on", "deadlok" }, "dotnet-tracer: unknown finding kind 'deadlok' for --stop-on; did you mean 'deadlock'? (known: deadlock, ")]
+    [InlineData(new[] { "demo", "dining-philosopher" }, "dotnet-tracer: no demo named 'dining-philosopher'; did you mean 'dining-philosophers'? (see: dotnet-tracer demo list)")]
     [InlineData(new[] { "run", "--no-snapshot", "--", "true" }, "dotnet-tracer: unknown option '--no-snapshot' for run (run's options go before --, the program and its arguments after it; see run --help)")]
     public async Task Usage_errors_are_one_line_in_the_users_terms(string[] args, string expected)
     {
         Result r = await Run(args);
         Assert.Equal(ExitCodes.UsageError, r.Exit);
-        Assert.Equal(expected, Assert.Single(r.StderrLines));
+        Assert.StartsWith(expected, Assert.Single(r.StderrLines), StringComparison.Ordinal); // lists that grow are cut off
         Assert.DoesNotContain("System.", r.Stderr, StringComparison.Ordinal);
     }
 

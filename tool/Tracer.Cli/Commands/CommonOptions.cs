@@ -178,7 +178,10 @@ internal static class CommonOptions
                 }
                 else
                 {
-                    result.AddError($"unknown finding kind '{part}' for {name} (known: {string.Join(", ", FindingKinds.All)}, any)");
+                    string? nearest = NearestName.Find(kind, FindingKinds.All);
+                    result.AddError(nearest is null
+                        ? $"unknown finding kind '{part}' for {name} (known: {string.Join(", ", FindingKinds.All)}, any)"
+                        : $"unknown finding kind '{part}' for {name}; did you mean '{nearest}'? (known: {string.Join(", ", FindingKinds.All)}, any)");
                 }
             }
 

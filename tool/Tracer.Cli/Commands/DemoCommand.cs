@@ -34,7 +34,10 @@ internal static class DemoCommand
                 return List(stdout);
             }
 
-            DemoInfo demo = DemoCatalog.Find(name) ?? throw new TracerUserException($"no demo named '{name}' (see: dotnet-tracer demo list)");
+            DemoInfo demo = DemoCatalog.Find(name) ?? throw new TracerUserException(
+                NearestName.Find(name, DemoCatalog.All.Select(d => d.Name)) is string nearest
+                    ? $"no demo named '{name}'; did you mean '{nearest}'? (see: dotnet-tracer demo list)"
+                    : $"no demo named '{name}' (see: dotnet-tracer demo list)");
             LiveSettings settings = options.Read(parse);
             settings = settings with
             {

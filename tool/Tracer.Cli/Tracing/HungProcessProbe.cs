@@ -23,13 +23,15 @@ internal sealed class HungProcessProbe : IDisposable
     private readonly CancellationTokenSource _cancel = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<TraceReport?> _probe;
+    private readonly CancellationToken _force;
 
-    private HungProcessProbe(int pid, LiveTraceSession session, LiveSettings settings, TextWriter stderr)
+    private HungProcessProbe(int pid, LiveTraceSession session, LiveSettings settings, TextWriter stderr, CancellationToken force)
     {
         _pid = pid;
         _session = session;
         _settings = settings;
         _stderr = stderr;
+        _force = force;
         _probe = Task.Run(WatchAsync);
     }
 
@@ -37,8 +39,9 @@ internal sealed class HungProcessProbe : IDisposable
     public CancellationToken StopRequested => _stop.Token;
 
     /// <summary>Starts watching an attached session; null when the user turned snapshots off.</summary>
-    public static HungProcessProbe? Start(int pid, LiveTraceSession session, LiveSettings settings, TextWriter stderr) =>
-        settings.NoSnapshot ? null : new HungProcessProbe(pid, session, settings, stderr);
+    /// <param name="force">A forced stop (second Ctrl+C): a snapshot under way is abandoned (its dump deleted), not awaited.</param>
+    public static HungProcessProbe? Start(int pid, LiveTraceSession session, LiveSettings settings, TextWriter stderr, CancellationToken force = default) =>
+        settings.NoSnapshot ? null : new HungProcessProbe(pid, session, settings, stderr, force);
 
     /// <summary>The live report with the snapshot's findings, threads and notes added (waits for a snapshot under way).</summary>
     public async Task<TraceReport> MergeAsync(TraceReport live)
@@ -52,6 +55,10 @@ internal sealed class HungProcessProbe : IDisposable
         catch (TracerUserException ex)
         {
             return live with { Notes = [.. live.Notes, $"the automatic snapshot failed: {ex.Message}"] };
+        }
+        catch (OperationCanceledException) when (_force.IsCancellationRequested)
+        {
+            return live with { Notes = [.. live.Notes, "the automatic snapshot under way was abandoned: tracing was forced to stop"] };
         }
 
         if (snapshot is null)
@@ -113,7 +120,7 @@ internal sealed class HungProcessProbe : IDisposable
         _stderr.WriteLine($"{Environment.NewLine}dotnet-tracer: no lock activity for {Quiet.TotalSeconds:0} s; taking a snapshot of pid {_pid} to look for a hang that formed before attach (--no-snapshot turns this off)");
         var options = new SnapshotOptions { Observe = _settings.Analysis.HangAfter };
         bool deadlockTold = false;
-        ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(_pid, options, CancellationToken.None, read =>
+        ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(_pid, options, _force, read =>
         {
             // A cycle in the dump is certain without watching the threads: tell (and stop) now.
             foreach (ReportFinding f in SnapshotAnalysis.Report(read, _settings.Analysis).Findings.Where(f => f.Kind == FindingKinds.Deadlock))

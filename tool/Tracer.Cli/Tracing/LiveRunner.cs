@@ -39,7 +39,7 @@ internal static class LiveRunner
         Announce(processName, pid, options, tui, stderr);
 
         // A process that is already hung sends no events: the probe takes a snapshot when nothing moves.
-        using HungProcessProbe? probe = HungProcessProbe.Start(pid, session, settings, tui ? TextWriter.Null : stderr);
+        using HungProcessProbe? probe = HungProcessProbe.Start(pid, session, settings, tui ? TextWriter.Null : stderr, signals.Force);
         StopReason reason = await DriveAsync(session, stop => session.RunAsync(stop, signals.Force), signals, tui, processName,
             options.OutputPath, programOutput: null, () => ProcFs.Exists(pid) ? null : $"pid {pid} exited", stderr,
             probe?.StopRequested ?? CancellationToken.None).ConfigureAwait(false);

@@ -130,7 +130,7 @@ public sealed class LiveTraceSession : IDisposable
     /// <summary>
     /// Closes the .nettrace. When the stream was cut (the target died, or a forced stop), the partial last block is
     /// dropped and the end-of-stream marker written, so the file reads to its end like any finished trace. That is
-    /// done from the file itself once the pump stopped writing it, whether or not the decoder has caught up: a
+    /// done from the file itself once the pump is detached from it, whether or not the decoder has caught up: a
     /// forced stop under load must not leave a file that "ends early". Idempotent.
     /// </summary>
     public void CloseOutput()
@@ -145,11 +145,11 @@ public sealed class LiveTraceSession : IDisposable
             SaveWindow(_file);
         }
 
-        bool pumpStopped = _pump?.WaitForExit(TimeSpan.FromSeconds(5)) ?? true;
+        _pump?.DetachFile(); // nothing more reaches the file, even from a pump still blocked on a dead stream
         bool cut = Analyzer.Model.Truncated || !_decoderDone.Task.IsCompleted;
         _file.Dispose();
         _file = null;
-        if (_window is null && cut && pumpStopped)
+        if (_window is null && cut)
         {
             try
             {

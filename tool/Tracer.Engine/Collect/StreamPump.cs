@@ -16,6 +16,8 @@ internal sealed class StreamPump : IDisposable
     private const int ChunkSize = 64 * 1024;
     private readonly Stream _source;
     private readonly Stream? _file;
+    private readonly Lock _fileGate = new();
+    private bool _fileDetached;
     private readonly BlockingCollection<Chunk> _chunks = new(boundedCapacity: 1024); // at most 64 MiB in flight
     private readonly Thread _thread;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -45,8 +47,17 @@ internal sealed class StreamPump : IDisposable
 
     public void Start() => _thread.Start();
 
-    /// <summary>Waits until the pump stopped writing (its source ended or was closed); false on timeout.</summary>
-    public bool WaitForExit(TimeSpan timeout) => !_thread.IsAlive || _thread.Join(timeout);
+    /// <summary>
+    /// From now on the pump writes nothing more to the file (a chunk being written is finished first), so the caller
+    /// may close and finalize it even while the pump is still blocked reading a stream that will not end.
+    /// </summary>
+    public void DetachFile()
+    {
+        lock (_fileGate)
+        {
+            _fileDetached = true;
+        }
+    }
 
     public void Dispose() => _chunks.Dispose();
 
@@ -64,10 +75,13 @@ internal sealed class StreamPump : IDisposable
                 }
 
                 TimeSpan arrival = _clock.Elapsed;
-                if (_file is not null)
+                lock (_fileGate)
                 {
-                    _file.Write(buffer, 0, read);
-                    _file.Flush();
+                    if (_file is not null && !_fileDetached)
+                    {
+                        _file.Write(buffer, 0, read);
+                        _file.Flush();
+                    }
                 }
 
                 Interlocked.Add(ref _written, read);
