@@ -34,9 +34,10 @@ public sealed class CorpusSickTests(ITestOutputHelper output)
     [Fact]
     public async Task Pool_threads_polling_with_Thread_Sleep_are_one_starvation_naming_the_polling_method()
     {
-        using CorpusTrace run = await CorpusTrace.RunAsync("sleep-poll", "15", "starvation");
+        // A sleeping thread emits no wait event: only CPU samples show where it sleeps.
+        using CorpusTrace run = await CorpusTrace.RunAsync("sleep-poll", "15", "starvation", "--cpu-sampling");
 
-        AssertNamed(run, "sleep-poll web app (`run`)", "starvation", "SleepPollApp", "TaskSleepWait");
+        AssertNamed(run, "sleep-poll web app (`run --cpu-sampling`)", "starvation", "SleepPollApp", "TaskSleepWait");
     }
 
     /// <summary>One <paramref name="kind"/> finding whose stacks have a frame of <paramref name="type"/>.<paramref name="method"/>, live and replayed; few findings; a short report.</summary>

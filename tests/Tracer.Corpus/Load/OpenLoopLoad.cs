@@ -9,6 +9,10 @@ namespace Tracer.Corpus.Load;
 /// </summary>
 internal static class OpenLoopLoad
 {
+    /// <summary>Runs the load on a thread of its own (not a pool thread: the pacing sleeps and the final wait blocks).</summary>
+    public static Task<string> StartAsync(Uri server, string path, int perSecond, TimeSpan duration) =>
+        Task.Factory.StartNew(() => Run(server, path, perSecond, duration).ToString(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     public static LoadStats Run(Uri server, string path, int perSecond, TimeSpan duration, int maxInFlight = 1000)
     {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxInFlight })

@@ -13,7 +13,7 @@ internal static class SleepPollApp
     {
         WebApplication app = LoopbackWeb.CreateBuilder().Build();
         app.MapGet("/tasksleepwait", TaskSleepWait);
-        return LoopbackWeb.RunWithLoad(app, server => Task.Run(() => OpenLoopLoad.Run(server, "/tasksleepwait", 200, options.Duration).ToString()));
+        return LoopbackWeb.RunWithLoad(app, server => OpenLoopLoad.StartAsync(server, "/tasksleepwait", 200, options.Duration));
     }
 
     private static string TaskSleepWait()

@@ -14,7 +14,7 @@ internal static class SyncOverAsyncApp
     {
         WebApplication app = LoopbackWeb.CreateBuilder().Build();
         app.MapGet("/customers/{id:int}", GetCustomer);
-        return LoopbackWeb.RunWithLoad(app, server => Task.Run(() => OpenLoopLoad.Run(server, "/customers/7", 500, options.Duration).ToString()));
+        return LoopbackWeb.RunWithLoad(app, server => OpenLoopLoad.StartAsync(server, "/customers/7", 500, options.Duration));
     }
 
     private static Task<string> GetCustomer(int id) => Task.Run(() => FetchAsync(id).Result);

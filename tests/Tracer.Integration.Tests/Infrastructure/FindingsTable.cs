@@ -28,7 +28,7 @@ internal static class FindingsTable
     public static string Row(string program, string expected, string found) =>
         $"| {Escape(program)} | {Escape(expected)} | {Escape(found)} |";
 
-    /// <summary>Writes the row (replacing the program's old one, else appending it to the table).</summary>
+    /// <summary>Writes the row (replacing the program's old one, else adding it after its siblings or at the end).</summary>
     public static void Write(string row)
     {
         lock (s_file)
@@ -55,7 +55,10 @@ internal static class FindingsTable
             }
             else
             {
-                lines.Insert(end, row);
+                // Next to the rows of the same program traced another way, else at the end.
+                string family = Program(row).Split(' ')[0];
+                int sibling = lines.FindLastIndex(end - 1, end - first, l => Program(l).Split(' ')[0] == family);
+                lines.Insert(sibling >= 0 ? sibling + 1 : end, row);
             }
 
             File.WriteAllText(DocPath, string.Join('\n', lines) + "\n");
