@@ -2,7 +2,7 @@ using Tracer.Engine.Analysis;
 
 namespace Tracer.Engine.Tests.Analysis;
 
-/// <summary>FindingSet folds a hang or long wait under the finding that explains all its threads, and only then.</summary>
+/// <summary>A hang or long wait is folded under the finding that explains all its threads (FindingRoots), and only then.</summary>
 public sealed class FindingFoldingTests
 {
     [Fact]
@@ -14,6 +14,7 @@ public sealed class FindingFoldingTests
         set.Report(Cause("starvation:1", 1, 2, 3));
         set.Report(Symptom("hang:a", FindingKinds.Hang, 1));
         set.Report(Symptom("long:b", FindingKinds.LongWait, 2, 3));
+        set.DispatchFound();
 
         Finding only = Assert.Single(set.Snapshot());
         Assert.Equal("starvation:1", only.Key);

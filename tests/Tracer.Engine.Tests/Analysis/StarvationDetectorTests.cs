@@ -103,9 +103,16 @@ public sealed class StarvationDetectorTests
         var findings = new FindingSet();
         var first = new List<Finding>();
         findings.Found += first.Add;
-        Run(findings,
+        var detector = new StarvationDetector();
+        foreach (TraceRecord e in new[]
+        {
             Worker(TraceEventKind.PoolWorkerStart, 1, W1), TraceRecord.WaitStart(2, W1, WaitSource.MonitorWait, 0xa, stackId: 7),
-            Adjust(100, 3, Blocking), Adjust(150, 4, Blocking), Adjust(650, 5, Blocking), Adjust(900, 6, Blocking));
+            Adjust(100, 3, Blocking), Adjust(150, 4, Blocking), Adjust(650, 5, Blocking), Adjust(900, 6, Blocking),
+        })
+        {
+            detector.OnEvent(e, findings);
+            findings.DispatchFound(); // as the decoder does after each block
+        }
 
         Finding notice = Assert.Single(first);
         Assert.Equal((3, 1, 550.0), (notice.PoolEpisode!.Adjustments, notice.PoolEpisode.BlockedThreads, notice.PoolEpisode.DurationMs));

@@ -50,8 +50,9 @@ internal sealed class PoolScreen(Theme theme) : LinesScreen(theme)
             lines.Add(new Line(string.Create(CultureInfo.InvariantCulture,
                 $"STARVATION {(p.StartMs - start) / 1000:F2}-{(p.EndMs - start) / 1000:F2} s: {p.ThreadsInjected} threads injected, workers {p.WorkersBefore} → {p.WorkersPeak}, {p.BlockedThreads} blocked"),
                 Role.Critical));
-            lines.AddRange(ThreadGroup.Of(f.Threads).Where(g => g.Role is "blocked" or "busy")
-                .Select(g => new Line($"  {g.Threads.Count} pool thread{(g.Threads.Count == 1 ? string.Empty : "s")} {(g.Role == "busy" ? "busy or sleeping" : "blocked")}{g.Where}")));
+            lines.AddRange(ThreadGroups.Of(f.Threads).Where(g => g.First.Role is "blocked" or "busy").Select(g => new Line(
+                $"  {g.Count} pool thread{(g.Count == 1 ? string.Empty : "s")} {(g.First.Role == "busy" ? "busy or sleeping" : "blocked")}"
+                + $"{(g.Where is { } where ? $" in {where}" : string.Empty)}{(g.First.Primitive is { } primitive ? $" → {primitive}" : string.Empty)}")));
             lines.AddRange(f.Details.Select(d => new Line("  " + TextSanitizer.Clean(d), Role.Dim)));
         }
 
