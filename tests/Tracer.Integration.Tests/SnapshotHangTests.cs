@@ -14,7 +14,7 @@ public sealed class SnapshotHangTests
         JsonElement[] findings = await SnapshotAsync("lock-deadlock", blockingLines: 2, expectedExit: 1, "--fail-on", "deadlock");
 
         JsonElement deadlock = Assert.Single(findings, f => f.GetProperty("kind").GetString() == "deadlock");
-        JsonElement[] threads = [.. deadlock.GetProperty("threads").EnumerateArray()];
+        JsonElement[] threads = Causes(deadlock);
         Assert.Equal(["lock-first", "lock-second"], threads.Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
         Assert.True(threads.Select(t => t.GetProperty("heldBy").GetInt32()).ToHashSet().SetEquals(threads.Select(t => t.GetProperty("id").GetInt32())));
         Assert.All(deadlock.GetProperty("locks").EnumerateArray(), l => Assert.StartsWith("System.Threading.Lock 0x", l.GetProperty("name").GetString(), StringComparison.Ordinal));
@@ -28,7 +28,7 @@ public sealed class SnapshotHangTests
         Assert.DoesNotContain(findings, f => f.GetProperty("kind").GetString() == "deadlock");
         JsonElement hang = Assert.Single(findings, f => f.GetProperty("threads").EnumerateArray().Any(t => t.GetProperty("name").GetString()!.StartsWith("waiter ", StringComparison.Ordinal)));
         Assert.Equal("hang", hang.GetProperty("kind").GetString());
-        JsonElement waiter = Assert.Single(hang.GetProperty("threads").EnumerateArray());
+        JsonElement waiter = Assert.Single(Causes(hang));
         Assert.True(waiter.TryGetProperty("heldBy", out _), "the holder of the leaked lock is named");
         Assert.Contains(hang.GetProperty("details").EnumerateArray(), d => d.GetString()!.StartsWith("the holder leaker (tid ", StringComparison.Ordinal));
     }
@@ -41,7 +41,7 @@ public sealed class SnapshotHangTests
         JsonElement hang = Assert.Single(findings);
         Assert.Equal("hang", hang.GetProperty("kind").GetString());
         Assert.Contains("SemaphoreSlim.Wait", hang.GetProperty("summary").GetString(), StringComparison.Ordinal);
-        JsonElement[] threads = [.. hang.GetProperty("threads").EnumerateArray()];
+        JsonElement[] threads = Causes(hang);
         Assert.Equal(["consumer-0", "consumer-1", "consumer-2"], threads.Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
         Assert.All(threads, t => Assert.False(t.TryGetProperty("heldBy", out _), "no owner is invented"));
     }
@@ -52,10 +52,15 @@ public sealed class SnapshotHangTests
         JsonElement[] findings = await SnapshotAsync("barrier", blockingLines: 2, expectedExit: 1, "--fail-on", "hang");
 
         JsonElement hang = Assert.Single(findings, f => f.GetProperty("summary").GetString()!.Contains("Barrier.SignalAndWait", StringComparison.Ordinal));
-        Assert.Equal(["phase-0", "phase-1"], hang.GetProperty("threads").EnumerateArray().Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
+        Assert.Equal(["phase-0", "phase-1"], Causes(hang).Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
     }
 
-    /// <summary>Starts the target, waits until every thread said it blocks, snapshots it; the findings minus the main thread's join.</summary>
+    /// <summary>A finding's own threads, without the main thread whose join is listed under it (one finding per cause).</summary>
+    private static JsonElement[] Causes(JsonElement finding) =>
+        [.. finding.GetProperty("threads").EnumerateArray().Where(t => !t.GetProperty("role").GetString()!.Contains("Thread.Join", StringComparison.Ordinal))];
+
+    /// <summary>Starts the target, waits until every thread said it blocks, snapshots it; its findings (the main thread's
+    /// join is never one of its own).</summary>
     private static async Task<JsonElement[]> SnapshotAsync(string mode, int blockingLines, int expectedExit, params string[] options)
     {
         using TempDirectory tmp = ToolPaths.NewTempDirectory();
@@ -68,8 +73,8 @@ public sealed class SnapshotHangTests
         Assert.True(exit == expectedExit, $"exit {exit}\n{tool.Stdout}\n{tool.Stderr}");
         SnapshotTests.AssertNoDumpLeft(tmp);
         using JsonDocument report = JsonDocument.Parse(tool.Stdout);
-        return [.. report.RootElement.GetProperty("findings").EnumerateArray()
-            .Where(f => !f.GetProperty("summary").GetString()!.Contains("Thread.Join", StringComparison.Ordinal))
-            .Select(f => f.Clone())];
+        JsonElement[] findings = [.. report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.Clone())];
+        Assert.DoesNotContain(findings, f => f.GetProperty("summary").GetString()!.Contains("Thread.Join", StringComparison.Ordinal));
+        return findings;
     }
 }

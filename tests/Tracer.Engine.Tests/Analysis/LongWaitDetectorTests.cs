@@ -124,4 +124,25 @@ public sealed class LongWaitDetectorTests
         detector.Complete(2000, findings);
         Assert.Empty(findings.Snapshot());
     }
+
+    [Fact]
+    public void A_live_checkpoint_reports_a_lock_long_wait_before_the_end_and_the_end_keeps_it()
+    {
+        var detector = new LongWaitDetector(new AnalysisOptions(), frames: Frames);
+        var findings = new FindingSet();
+        for (int i = 0; i < 6; i++)
+        {
+            detector.OnEvent(TraceRecord.ContentionStart(i * 10, 2, 0x10, 0, 9, stackId: 1), findings);
+            detector.OnEvent(TraceRecord.ContentionStop(i * 10 + 1, 2, 1e6), findings);
+        }
+
+        detector.OnEvent(TraceRecord.ContentionStart(100, 3, 0x10, 0, 9, stackId: 1), findings);
+        detector.OnEvent(TraceRecord.ContentionStop(600, 3, 500e6), findings);
+        Assert.Empty(findings.Snapshot());
+
+        detector.Checkpoint(700, findings);
+        string key = Assert.Single(findings.Snapshot()).Key;
+        detector.Complete(800, findings);
+        Assert.Equal(key, Assert.Single(findings.Snapshot()).Key);
+    }
 }

@@ -87,7 +87,7 @@ public sealed class SnapshotAnalysisTests
     }
 
     [Fact]
-    public void A_join_on_a_deadlocked_thread_says_which_thread_it_joins()
+    public void A_join_on_a_deadlocked_thread_is_listed_under_the_deadlock_and_says_which_thread_it_joins()
     {
         SnapshotThread a = LockWaiter(10, "a", 0xb0, holding: 0xa0);
         SnapshotThread b = LockWaiter(11, "b", 0xa0, holding: 0xb0);
@@ -96,9 +96,26 @@ public sealed class SnapshotAnalysisTests
 
         IReadOnlyList<Finding> findings = Findings(snapshot);
 
-        Assert.Single(findings, f => f.Kind == FindingKinds.Deadlock);
-        Finding join = Assert.Single(findings, f => f.Kind == FindingKinds.Hang);
-        Assert.Contains("it joins a (tid 10), which is in a deadlock", join.Details);
+        // One finding per cause: the join is listed under the deadlock it waits on, with what it joins.
+        Finding deadlock = Assert.Single(findings);
+        Assert.Equal(FindingKinds.Deadlock, deadlock.Kind);
+        Assert.Contains(deadlock.Threads, t => t.ThreadId == 1);
+        Assert.Contains("it joins a (tid 10), which is in a deadlock", deadlock.Details);
+    }
+
+    [Fact]
+    public void The_host_lifetime_wait_and_a_lone_task_wait_are_no_hang()
+    {
+        SnapshotThread asyncMain = new(40, 40, "main",
+            ["System.Threading.ManualResetEventSlim.Wait", "System.Threading.Tasks.Task.InternalWaitCore", "System.Runtime.CompilerServices.TaskAwaiter.GetResult", "App.Program.<Main>(System.String[])"], [])
+        { MadeProgress = false };
+        SnapshotThread webHost = new(41, 41, "host",
+            ["System.Threading.ManualResetEventSlim.Wait", "System.Runtime.CompilerServices.TaskAwaiter.GetResult", "Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.Run",
+             "Microsoft.AspNetCore.Builder.WebApplication.Run", "Program.<Main>$"], [])
+        { MadeProgress = false };
+        SnapshotThread waiter = Blocked(42, "waiter", "System.Threading.Tasks.Task.Wait", null) with { MadeProgress = false };
+
+        Assert.Empty(Findings(Snapshot([asyncMain, webHost, waiter], [])));
     }
 
     private static IReadOnlyList<Finding> Findings(ProcessSnapshot snapshot) => SnapshotAnalysis.Analyze(snapshot).Findings.Snapshot();

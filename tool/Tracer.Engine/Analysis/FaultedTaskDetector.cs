@@ -43,6 +43,8 @@ public sealed class FaultedTaskDetector : IDetector
         }
     }
 
+    public void Checkpoint(double nowMs, IFindingSink sink) => Complete(nowMs, sink);
+
     public void Complete(double endMs, IFindingSink sink)
     {
         if (_faulted.Count == 0)

@@ -114,7 +114,8 @@ public static class FindingRoots
         return cause with
         {
             Threads = [.. cause.Threads, .. added],
-            Details = [.. cause.Details, $"{who} {why}"],
+            // What the explained finding said about its own threads (e.g. which thread a join joins) stays with them.
+            Details = [.. cause.Details, $"{who} {why}", .. explained.Details.Where(d => !d.StartsWith("blocked since", StringComparison.Ordinal) && !cause.Details.Contains(d))],
         };
     }
 }

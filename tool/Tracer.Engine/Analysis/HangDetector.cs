@@ -67,6 +67,12 @@ public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = n
         }
     }
 
+    public void Checkpoint(double nowMs, IFindingSink sink)
+    {
+        _nowMs = Math.Max(_nowMs, nowMs);
+        Refresh(sink, final: false, force: false);
+    }
+
     public void Complete(double endMs, IFindingSink sink)
     {
         _nowMs = Math.Max(_nowMs, endMs);

@@ -15,8 +15,15 @@ public interface IDetector
     /// which most detectors ignore). Must not depend on state.</summary>
     bool Handles(TraceEventKind kind) => true;
 
-    /// <summary>The trace ended (or a live session is asked for its state) at <paramref name="endMs"/>.</summary>
+    /// <summary>The trace ended at <paramref name="endMs"/>.</summary>
     void Complete(double endMs, IFindingSink sink);
+
+    /// <summary>A live session asks for the state so far (about once a second of trace time): a detector that decides
+    /// only at the end reports what it would decide now, under the keys its final answer uses (which then replaces it),
+    /// so every kind can fire live. Detectors that report as they go need do nothing.</summary>
+    void Checkpoint(double nowMs, IFindingSink sink)
+    {
+    }
 }
 
 /// <summary>Where detectors report.</summary>

@@ -35,6 +35,7 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
     public const double MinWaitingShare = 0.05;
 
     private readonly Dictionary<ulong, LockStats> _locks = new();
+    private readonly HashSet<string> _reported = [];
     private readonly bool _ownsWaits = waits is null;
     private readonly WaitTracker _waits = waits ?? new WaitTracker();
     private ulong _lastLockId;
@@ -115,8 +116,12 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
         return stats;
     }
 
+    public void Checkpoint(double nowMs, IFindingSink sink) => Complete(nowMs, sink);
+
     public void Complete(double endMs, IFindingSink sink)
     {
+        // Asked again and again live: a lock whose starved threads got it since is withdrawn.
+        var reported = new HashSet<string>();
         foreach ((ulong lockId, LockStats stats) in _locks)
         {
             List<(int Id, ThreadStats Stats)> starved = [.. stats.Threads
@@ -141,8 +146,19 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
             }
 
             Report(lockId, stats, starved, holders, otherHolds, sink);
+            reported.Add(KeyOf(lockId));
         }
+
+        foreach (string key in _reported.Where(k => !reported.Contains(k)).ToList())
+        {
+            sink.Retract(key);
+        }
+
+        _reported.Clear();
+        _reported.UnionWith(reported);
     }
+
+    private static string KeyOf(ulong lockId) => $"starvation:lock:{lockId:x}";
 
     private static void Report(ulong lockId, LockStats stats, List<(int Id, ThreadStats Stats)> starved,
         List<(int Id, ThreadStats Stats)> holders, int otherHolds, IFindingSink sink)
@@ -171,7 +187,7 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
             Severity = Severity.Error,
             Summary = $"{starved.Count} thread(s) starved of a lock: {totalWaits} waits ({totalMs:F0} ms), never or rarely holding it, while {holders.Count} other thread(s) held it {otherHolds} times",
             TimeMs = starved.Min(s => s.Stats.FirstWaitMs),
-            Key = $"starvation:lock:{lockId:x}",
+            Key = KeyOf(lockId),
             Threads = threads,
             Locks = [new FindingLock(lockId, stats.ObjectId, topHolder)],
             Details = details,

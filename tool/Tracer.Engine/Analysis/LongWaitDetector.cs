@@ -29,6 +29,7 @@ public sealed class LongWaitDetector(AnalysisOptions options, WaitTracker? waits
     private readonly List<Candidate> _candidates = [];
     private readonly Dictionary<(bool OnLock, ulong Place, int ThreadId), WaitHistogram> _places = new();
     private readonly HashSet<int> _instrumentation = [];
+    private readonly HashSet<string> _reported = [];
 
     /// <summary>Samples and GC events are not the thread's progress (a blocked thread is sampled too).</summary>
     public bool Handles(TraceEventKind kind) =>
@@ -61,8 +62,15 @@ public sealed class LongWaitDetector(AnalysisOptions options, WaitTracker? waits
         }
     }
 
-    public void Complete(double endMs, IFindingSink sink)
+    /// <summary>Live: the long waits so far. Framework frames are named only by the rundown at the end, so live a
+    /// wait counts only when its primitive is already known (a lock wait always is); the final answer replaces these.</summary>
+    public void Checkpoint(double nowMs, IFindingSink sink) => Judge(sink, final: false);
+
+    public void Complete(double endMs, IFindingSink sink) => Judge(sink, final: true);
+
+    private void Judge(IFindingSink sink, bool final)
     {
+        var reported = new HashSet<string>();
         var judged = new List<(Candidate C, double Ms)>();
         foreach (Candidate c in _candidates)
         {
@@ -72,7 +80,7 @@ public sealed class LongWaitDetector(AnalysisOptions options, WaitTracker? waits
             }
 
             WaitClass what = frames is null || c.StackId < 0 ? WaitClass.Unknown : WaitClassifier.Classify(frames(c.StackId));
-            if (!c.OnLock && (what.IsIdle || what.WaitsForOtherWork))
+            if (!c.OnLock && (what.IsIdle || what.WaitsForOtherWork || (!final && what.Primitive is null)))
             {
                 continue;
             }
@@ -96,6 +104,7 @@ public sealed class LongWaitDetector(AnalysisOptions options, WaitTracker? waits
                 string what = onLock ? $"waited {ms:N0} ms for a contended lock ({primitive}), then got it"
                     : $"waited {ms:N0} ms in {primitive}, then went on";
                 int? owner = r.Owner == 0 ? null : r.Owner;
+                reported.Add($"long-wait:{r.ThreadId}:{r.StartMs:R}");
                 sink.Report(new Finding
                 {
                     Kind = FindingKinds.LongWait,
@@ -110,6 +119,14 @@ public sealed class LongWaitDetector(AnalysisOptions options, WaitTracker? waits
                 });
             }
         }
+
+        foreach (string key in _reported.Where(k => !reported.Contains(k)).ToList())
+        {
+            sink.Retract(key); // outranked since, or judged again with the frames named
+        }
+
+        _reported.Clear();
+        _reported.UnionWith(reported);
     }
 
     private static (bool, ulong, int) PlaceOf(in Candidate c) => c.OnLock ? (true, c.LockId, 0) : (false, (ulong)(uint)c.StackId, c.ThreadId);

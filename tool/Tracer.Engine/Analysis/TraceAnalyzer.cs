@@ -70,6 +70,26 @@ public sealed class TraceAnalyzer
         }
     }
 
+    /// <summary>Live: asks every detector for its state at the latest trace time (<see cref="IDetector.Checkpoint"/>), then
+    /// announces what it found outside the lock. A no-op once completed.</summary>
+    public void Checkpoint()
+    {
+        lock (SyncRoot)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            foreach (IDetector detector in _detectors)
+            {
+                detector.Checkpoint(Model.EndMs, Findings);
+            }
+        }
+
+        DispatchFindings();
+    }
+
     /// <summary>Ends the analysis at the trace's last timestamp (idempotent).</summary>
     public void Complete()
     {

@@ -277,13 +277,18 @@ public sealed class LiveTraceSession : IDisposable
     private void OnFound(Finding finding)
     {
         // Named mutexes and semaphores are visible only while the process lives: note them when something is found.
-        Analyzer.Model.Process(ProcessId).NamedObjects.UnionWith(ProcFs.NamedSyncObjects(ProcessId));
-        // Raised on the decoder thread, which owns the model: safe to update names here.
-        foreach (FindingThread t in finding.Threads)
+        // Raised outside the analyzer's lock: /proc is read first, the model is written under the lock.
+        IReadOnlyList<string> named = [.. ProcFs.NamedSyncObjects(ProcessId)];
+        var names = finding.Threads.Select(t => (t.ThreadId, Name: ProcFs.ThreadName(ProcessId, t.ThreadId))).ToList();
+        lock (Analyzer.SyncRoot)
         {
-            if (Analyzer.Model.Threads.TryGetValue(t.ThreadId, out Model.ThreadInfo? thread))
+            Analyzer.Model.Process(ProcessId).NamedObjects.UnionWith(named);
+            foreach ((int tid, string? name) in names)
             {
-                thread.Name = ProcFs.ThreadName(ProcessId, t.ThreadId) ?? thread.Name;
+                if (name is not null && Analyzer.Model.Threads.TryGetValue(tid, out Model.ThreadInfo? thread))
+                {
+                    thread.Name = name;
+                }
             }
         }
 

@@ -88,7 +88,20 @@ public static class ProcFs
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "geteuid")]
     private static extern uint GetEffectiveUid();
 
-    public static string? ThreadName(int pid, int tid) => ReadLine($"/proc/{pid}/task/{tid}/comm");
+    /// <summary>The OS name of a thread. .NET never renames the main thread (tid = pid), so its OS name is the program's:
+    /// that is shown as "main"; a main thread the program named itself keeps its name.</summary>
+    public static string? ThreadName(int pid, int tid)
+    {
+        string? name = ReadLine($"/proc/{pid}/task/{tid}/comm");
+        if (tid != pid || name is null)
+        {
+            return name;
+        }
+
+        string? program = CommandLine(pid)?.Split(' ', 2)[0];
+        string? programName = program is null ? null : Path.GetFileName(program);
+        return programName is not null && programName[..Math.Min(15, programName.Length)] == name ? "main" : name;
+    }
 
     /// <summary>When the process started, in clock ticks since boot (/proc/PID/stat field 22): the runtime's
     /// diagnostic socket carries it as its "disambiguation key", which tells a live socket from a stale one.</summary>

@@ -20,6 +20,9 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
     private readonly INettraceBlockObserver? _blocks;
     private IEventReader? _reader;
     private bool _processing;
+    /// <summary>Live: trace time of the last detector checkpoint (<see cref="TraceAnalyzer.Checkpoint"/>).</summary>
+    private double _lastCheckpointMs;
+    private const double CheckpointEveryMs = 1000;
     private bool _foldOnDispatch;
 
     /// <param name="stream">The .nettrace bytes; read to its end.</param>
@@ -112,6 +115,13 @@ public sealed partial class EventPipeDecoder : IDisposable, IRawEventSink
         if (_processing && _reader is not null)
         {
             _reader.DispatchPending(salvage: false);
+            if (_model.EndMs - _lastCheckpointMs >= CheckpointEveryMs)
+            {
+                // Live matches replay: detectors that decide at the end say what they would decide now.
+                _lastCheckpointMs = _model.EndMs;
+                _analyzer.Checkpoint();
+            }
+
             if (_reader.EventsLost > _model.LostEvents)
             {
                 lock (_analyzer.SyncRoot)

@@ -18,5 +18,10 @@ public sealed class ThreadInfo(int processId, int threadId, double firstSeenMs)
     public double HandleWaitMs { get; set; }
     public ThreadTimeline Timeline { get; } = new();
 
-    public string DisplayName => Name is { Length: > 0 } ? $"{Name} (tid {ThreadId})" : $"tid {ThreadId}";
+    /// <summary>The name to show. Linux gives a new thread its creator's OS name, so a thread started with `new Thread()`
+    /// from a pool worker is called ".NET TP Worker" until it is named: a thread with that name that is not a pool
+    /// worker shows no name rather than one that is not its own.</summary>
+    public string? ShownName => Name is ".NET TP Worker" && !IsPoolWorker ? null : Name;
+
+    public string DisplayName => ShownName is { Length: > 0 } shown ? $"{shown} (tid {ThreadId})" : $"tid {ThreadId}";
 }

@@ -10,7 +10,7 @@ internal sealed class ReportBuilder(TraceModel model)
     private const int TopStackCount = 3;
 
     public ReportThread Thread(ThreadInfo t) => new(
-        t.ThreadId, t.ProcessId, t.Name is null ? null : TextSanitizer.Clean(t.Name), TextSanitizer.Clean(t.DisplayName),
+        t.ThreadId, t.ProcessId, t.ShownName is null ? null : TextSanitizer.Clean(t.ShownName), TextSanitizer.Clean(t.DisplayName),
         t.FirstSeenMs, t.LastSeenMs, t.ExitedMs, t.IsPoolWorker, t.LockWaitMs, t.HandleWaitMs);
 
     /// <summary>Contended locks, most total wait first. Waits still open at the trace's end count up to the end (so a

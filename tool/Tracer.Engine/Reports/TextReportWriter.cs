@@ -95,7 +95,7 @@ public static class TextReportWriter
         string where = g.Where is { } frame ? $" in {frame}" : string.Empty;
         string what = t.WaitsForLock is ulong lockId
             ? $"wait for {f.Locks.FirstOrDefault(l => l.LockId == lockId)?.Name ?? $"lock 0x{lockId:x}"}, held by {t.HeldByName ?? "an unknown holder"}"
-            : t.Primitive is null ? t.Role : $"{t.Role} → {t.Primitive}";
+            : t.Primitive is null ? $"({t.Role})" : $"→ {t.Primitive} ({t.Role})";
         return $"{g.Count} threads{where} {what}: {ThreadGroups.Names(g)}";
     }
 

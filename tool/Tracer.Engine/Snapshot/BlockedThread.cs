@@ -16,10 +16,11 @@ public sealed record BlockedThread(SnapshotThread Thread, WaitKind Kind, int Fra
         var blocked = new List<BlockedThread>();
         foreach (SnapshotThread thread in snapshot.Threads)
         {
-            (WaitKind kind, int frame) = WaitClassifier.Classify(thread.Frames);
-            if (kind == WaitKind.None)
+            WaitClass what = WaitClassifier.Classify(thread.Frames);
+            (WaitKind kind, int frame) = what;
+            if (kind == WaitKind.None || what.IsIdle)
             {
-                continue;
+                continue; // not blocked in a call we know, or parked at an idle point (the host's lifetime wait, a consumer)
             }
 
             FrameObject? subject = Subject(thread, kind, frame, locks);

@@ -67,7 +67,10 @@ public static class SnapshotHangFinder
                     stackIdOf(b.Thread.OsThreadId), 0, snapshot.ProcessId))],
                 Locks = first.Lock is SnapshotLock l ? [new FindingLock(l.ObjectId, l.ObjectId, l.OwnerOsThreadId, SnapshotAnalysis.LockName(first))] : [],
                 Details = details,
-                Metrics = new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs },
+                // Joins and task waits are stuck only if what they wait for is: listed under that cause (FindingRoots).
+                Metrics = first.Kind is WaitKind.ThreadJoin or WaitKind.TaskWait
+                    ? new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs, [FindingRoots.DependentMetric] = 1 }
+                    : new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs },
             };
         }
     }
