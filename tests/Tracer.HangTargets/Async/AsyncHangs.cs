@@ -75,13 +75,31 @@ internal static class AsyncHangs
         private async Task HandleAsync(int request)
         {
             await _gate.WaitAsync();
+            if (fixedVersion)
+            {
+                try
+                {
+                    await WorkAsync(request);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+
+                return;
+            }
+
+            await WorkAsync(request);
+            _gate.Release(); // bug: skipped when WorkAsync throws
+        }
+
+        private static async Task WorkAsync(int request)
+        {
             await Task.Yield();
             if (request < 0)
             {
-                throw new InvalidOperationException("request failed before releasing the gate"); // bug: Release is skipped
+                throw new InvalidOperationException("request failed before releasing the gate");
             }
-
-            _gate.Release();
         }
 
         private async Task LoopAsync(int request)

@@ -91,8 +91,10 @@ public static class AsyncHangAnalysis
 
     private static Finding Hang(ulong subject, AsyncFlow[] members, string evidence, AsyncHeap heap, List<FindingThread> threads, ProcessSnapshot snapshot)
     {
-        string where = string.Join(", ", members.GroupBy(m => AsyncText.Method(m.Method)).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} in {g.Key}"));
-        string flowsText = members.Length == 1 ? "1 flow" : $"{members.Length} flows";
+        var groups = members.GroupBy(m => AsyncText.Method(m.Method)).OrderByDescending(g => g.Count()).ToList();
+        string flowsText = groups.Count == 1
+            ? $"{(members.Length == 1 ? "1 flow" : $"{members.Length} flows")} in {groups[0].Key}"
+            : $"{members.Length} flows ({string.Join(", ", groups.Select(g => $"{g.Count()} in {g.Key}"))})";
         string what = AsyncText.Awaited(members[0], heap);
         var details = new List<string> { evidence };
         details.AddRange(Chains(members, heap).Take(MaxChains).Select(c => "awaiting chain: " + c));
@@ -105,7 +107,7 @@ public static class AsyncHangAnalysis
         {
             Kind = FindingKinds.Hang,
             Severity = Severity.Error,
-            Summary = TextSanitizer.Clean($"{flowsText} ({where}) await {what}{(evidence.StartsWith("orphan", StringComparison.Ordinal) ? "; orphan" : "; stalled")}"),
+            Summary = TextSanitizer.Clean($"{flowsText} await {what}{(evidence.StartsWith("orphan", StringComparison.Ordinal) ? "; orphan" : "; stalled")}"),
             TimeMs = 0,
             Key = $"async-hang:0x{subject:x}",
             Threads = threads,
@@ -118,6 +120,8 @@ public static class AsyncHangAnalysis
     {
         AsyncHeap heap = snapshot.Async!;
         var flows = heap.Flows.ToDictionary(f => f.Box);
+        int first = Math.Max(0, cycle.ToList().FindIndex(e => e.From.StartsWith("thread:", StringComparison.Ordinal)));
+        cycle = [.. cycle.Skip(first), .. cycle.Take(first)];
         var parts = cycle.Select(e => Node(e.From, flows, heap)).ToList();
         parts.Add(parts[0]);
         var threads = new List<FindingThread>();
@@ -142,14 +146,26 @@ public static class AsyncHangAnalysis
         {
             Kind = FindingKinds.Deadlock,
             Severity = Severity.Error,
-            Summary = TextSanitizer.Clean($"async deadlock: {flowCount} task(s)/flow(s) and {threads.Count} thread(s) wait for each other: {string.Join(" → ", parts)}"),
+            Summary = TextSanitizer.Clean($"async deadlock: {Count(flowCount, "task or flow", "tasks or flows")}{(threads.Count > 0 ? " and " + Count(threads.Count, "thread", "threads") : string.Empty)} wait for each other in a cycle: {string.Join(" → ", parts)}"),
             TimeMs = 0,
             Key = "async-deadlock:" + string.Join(",", cycle.Select(e => e.From).Order(StringComparer.Ordinal)),
             Threads = threads,
             Locks = locks,
-            Details = [.. cycle.Select(e => TextSanitizer.Clean(e.Evidence))],
+            Details = [.. cycle.Select(e => TextSanitizer.Clean(e.Evidence)), .. Hints(locks)],
             Metrics = new Dictionary<string, double> { ["flows"] = flowCount, ["threads"] = threads.Count },
         };
+    }
+
+    private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
+
+    /// <summary>What a well-known lock in the cycle is, when it is one.</summary>
+    private static IEnumerable<string> Hints(List<FindingLock> locks)
+    {
+        if (locks.Any(l => l.Name?.Contains("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal) == true))
+        {
+            yield return "the lock is Microsoft.Extensions.DependencyInjection's scope lock (the scope's resolved services, held while a constructor or factory runs): " +
+                "resolving a service on another thread from inside a constructor or factory and blocking on it deadlocks (dotnet/runtime#80697); resolve it on the same thread, or outside the constructor";
+        }
     }
 
     private static Finding? Fault(ulong subject, AsyncFlow[] members, AsyncHeap heap)
@@ -177,13 +193,15 @@ public static class AsyncHangAnalysis
     /// <summary>"GetConfigAsync ← HandleRequestAsync": each waiter and the flows awaiting it, innermost first.</summary>
     private static IEnumerable<string> Chains(AsyncFlow[] members, AsyncHeap heap)
     {
-        var awaitedBy = heap.Flows.Where(f => f.Awaited != 0).GroupBy(f => f.Awaited).ToDictionary(g => g.Key, g => g.First());
+        Dictionary<ulong, List<ulong>> resumedBy = AsyncSubjects.ResumedBy(heap);
+        var flows = heap.Flows.ToDictionary(f => f.Box);
         return members.Select(m =>
         {
             var chain = new List<string> { AsyncText.Method(m.Method) + (m.State >= 0 ? $" (await #{m.State})" : string.Empty) };
-            for (ulong box = m.Box; awaitedBy.TryGetValue(box, out AsyncFlow? up) && chain.Count < 12; box = up.Box)
+            var seen = new HashSet<ulong> { m.Box };
+            for (ulong box = m.Box; resumedBy.GetValueOrDefault(box)?.FirstOrDefault() is ulong up and not 0 && seen.Add(up) && flows.ContainsKey(up) && chain.Count < 12; box = up)
             {
-                chain.Add(AsyncText.Method(up.Method));
+                chain.Add(AsyncText.Method(flows[up].Method));
             }
 
             return string.Join(" ← ", chain);

@@ -39,7 +39,14 @@ public sealed record AsyncHeap
 /// <param name="AwaitedType">Type name of <paramref name="Awaited"/>.</param>
 /// <param name="AwaitedCompleted">Whether the awaited task has completed (the flow is ready to resume but has not).</param>
 /// <param name="Refers">Semaphores, completion sources and channels its state machine refers to (fields, and their fields).</param>
-public sealed record AsyncFlow(ulong Box, string Method, int State, ulong Awaited, string? AwaitedType, bool AwaitedCompleted, IReadOnlyList<ulong> Refers);
+public sealed record AsyncFlow(ulong Box, string Method, int State, ulong Awaited, string? AwaitedType, bool AwaitedCompleted, IReadOnlyList<ulong> Refers)
+{
+    /// <summary>
+    /// Boxes of the flows that resume when this one completes: its task's continuations, directly or through a promise that
+    /// needs this task to complete (WhenAll, ContinueWith, Unwrap; not WhenAny, which another task can complete).
+    /// </summary>
+    public IReadOnlyList<ulong> AwaitedBy { get; init; } = [];
+}
 
 /// <param name="AsyncWaiters">SemaphoreSlim+TaskNode addresses queued by WaitAsync, first to be released first.</param>
 public sealed record AsyncSemaphore(ulong Address, int CurrentCount, int MaxCount, int WaitCount, IReadOnlyList<ulong> AsyncWaiters);
@@ -50,7 +57,8 @@ public sealed record AsyncCompletionSource(ulong Address, ulong Task, string Typ
 public sealed record AsyncChannel(ulong Address, string TypeName, int Items, bool WriterCompleted, IReadOnlyList<ulong> ReaderWaiters);
 
 /// <summary>A Task a thread's frame refers to.</summary>
-public sealed record StackTask(int OsThreadId, int FrameIndex, ulong Task, string? TypeName, bool Completed);
+/// <param name="Delegate">The method a delegate task runs (Task.Run, StartNew), when it is one.</param>
+public sealed record StackTask(int OsThreadId, int FrameIndex, ulong Task, string? TypeName, bool Completed, string? Delegate = null);
 
 /// <summary>An async method (or task) that faulted, with its exception.</summary>
 public sealed record FaultedFlow(ulong Task, string Method, string Exception);

@@ -101,7 +101,7 @@ public static class AsyncHeapWalker
             }
             else if ((flags & CompletedMask) == 0 && ReadFlow(heap, box, method, interesting, channelOf) is AsyncFlow flow)
             {
-                flows.Add(flow);
+                flows.Add(flow with { AwaitedBy = AsyncContinuations.Resumed(heap, box) });
             }
         }
 
@@ -113,7 +113,8 @@ public static class AsyncHeapWalker
                 ClrObject obj = heap.GetObject(o.Address);
                 if (obj.IsValid && IsTask(obj.Type))
                 {
-                    stackTasks.Add(new StackTask(thread.OsThreadId, o.FrameIndex, o.Address, obj.Type?.Name, (obj.ReadField<int>("m_stateFlags") & CompletedMask) != 0));
+                    stackTasks.Add(new StackTask(thread.OsThreadId, o.FrameIndex, o.Address, obj.Type?.Name,
+                        (obj.ReadField<int>("m_stateFlags") & CompletedMask) != 0, AsyncContinuations.DelegateMethod(obj)));
                 }
             }
         }
@@ -257,7 +258,7 @@ public static class AsyncHeapWalker
         return 0;
     }
 
-    private static bool IsTask(ClrType? type)
+    internal static bool IsTask(ClrType? type)
     {
         for (ClrType? t = type; t is not null; t = t.BaseType)
         {

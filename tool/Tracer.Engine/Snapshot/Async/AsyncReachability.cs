@@ -24,7 +24,7 @@ internal static class AsyncReachability
             return draft with { Orphans = new HashSet<ulong>(), QueuedOnContext = queued };
         }
 
-        var awaitingFlow = draft.Flows.Where(f => f.Awaited != 0).GroupBy(f => f.Awaited).ToDictionary(g => g.Key, g => g.Select(f => f.Box).ToList());
+        Dictionary<ulong, List<ulong>> awaitingFlow = AsyncSubjects.ResumedBy(draft);
         var blocked = new HashSet<ulong>();
         foreach (ulong waiter in waitersOf.Values.SelectMany(w => w))
         {

@@ -43,4 +43,53 @@ public static class AsyncSubjects
 
         return waiters;
     }
+
+    /// <summary>Box → boxes of the flows that resume only when it completes (by their awaiter, or by its continuations).</summary>
+    public static Dictionary<ulong, List<ulong>> ResumedBy(AsyncHeap heap)
+    {
+        var map = new Dictionary<ulong, List<ulong>>();
+        void Add(ulong from, ulong to)
+        {
+            List<ulong> list = map.TryGetValue(from, out List<ulong>? l) ? l : map[from] = [];
+            if (!list.Contains(to))
+            {
+                list.Add(to);
+            }
+        }
+
+        foreach (AsyncFlow f in heap.Flows)
+        {
+            if (f.Awaited != 0)
+            {
+                Add(f.Awaited, f.Box);
+            }
+
+            foreach (ulong up in f.AwaitedBy)
+            {
+                Add(f.Box, up);
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>Every flow that resumes only after one of <paramref name="boxes"/> completes, transitively.</summary>
+    public static HashSet<ulong> Ancestors(AsyncHeap heap, IEnumerable<ulong> boxes)
+    {
+        Dictionary<ulong, List<ulong>> up = ResumedBy(heap);
+        var found = new HashSet<ulong>();
+        var todo = new Stack<ulong>(boxes);
+        while (todo.Count > 0)
+        {
+            foreach (ulong parent in up.GetValueOrDefault(todo.Pop()) ?? [])
+            {
+                if (found.Add(parent))
+                {
+                    todo.Push(parent);
+                }
+            }
+        }
+
+        return found;
+    }
 }

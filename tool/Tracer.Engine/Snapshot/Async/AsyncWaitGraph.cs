@@ -44,7 +44,7 @@ public sealed class AsyncWaitGraph
             else if (f.Awaited != 0 && !f.AwaitedCompleted)
             {
                 string target = flows.ContainsKey(f.Awaited) ? FlowNode(f.Awaited) : subjectOf.GetValueOrDefault(f.Awaited) ?? $"task:0x{f.Awaited:x}";
-                graph.Add(FlowNode(f.Box), target, $"{Short(f.Method)} awaits {AsyncText.Awaited(f, heap)}");
+                graph.Add(FlowNode(f.Box), target, $"{Short(f.Method)}{(f.State >= 0 ? $" at await #{f.State}" : string.Empty)} awaits {AsyncText.Awaited(f, heap)}");
             }
         }
 
@@ -64,8 +64,11 @@ public sealed class AsyncWaitGraph
     /// <summary>Flows that hold the semaphore, when the evidence is unambiguous (see the edge text); else none.</summary>
     public static IReadOnlyList<AsyncFlow> Holders(AsyncSemaphore s, AsyncHeap heap)
     {
+        // A flow that only resumes after a waiter of the semaphore completes (its caller, a WhenAll over it) is not
+        // counted: it may refer to the semaphore, but it is not the one past WaitAsync.
         var waiting = s.AsyncWaiters.ToHashSet();
-        List<AsyncFlow> candidates = [.. heap.Flows.Where(f => f.Refers.Contains(s.Address) && !waiting.Contains(f.Awaited))];
+        HashSet<ulong> ancestors = AsyncSubjects.Ancestors(heap, heap.Flows.Where(f => waiting.Contains(f.Awaited)).Select(f => f.Box));
+        List<AsyncFlow> candidates = [.. heap.Flows.Where(f => f.Refers.Contains(s.Address) && !waiting.Contains(f.Awaited) && !ancestors.Contains(f.Box))];
         int taken = s.MaxCount == int.MaxValue ? -1 : s.MaxCount - s.CurrentCount;
         return candidates.Count > 0 && candidates.Count == taken ? candidates : [];
     }
@@ -125,7 +128,7 @@ public sealed class AsyncWaitGraph
                     .OrderByDescending(t => t.FrameIndex).FirstOrDefault();
                 if (waited is not null)
                 {
-                    string what = flows.TryGetValue(waited.Task, out AsyncFlow? f) ? Short(f.Method) : $"task 0x{waited.Task:x}";
+                    string what = flows.TryGetValue(waited.Task, out AsyncFlow? f) ? Short(f.Method) : TaskText(waited);
                     string where = user >= 0 ? $" in {b.Thread.Frames[user]}" : string.Empty;
                     graph.Add(ThreadNode(b.Thread.OsThreadId), f is not null ? FlowNode(f.Box) : $"task:0x{waited.Task:x}", $"tid {b.Thread.OsThreadId} blocks{where} in {WaitClassifier.Describe(b.Kind)} on {what}");
                 }
@@ -144,7 +147,7 @@ public sealed class AsyncWaitGraph
                 && s_taskRunFrames.Any(r => WaitClassifier.WithoutGenerics(thread.Frames[t.FrameIndex]).StartsWith(r, StringComparison.Ordinal)))
             {
                 string node = flows.ContainsKey(t.Task) ? FlowNode(t.Task) : $"task:0x{t.Task:x}";
-                graph.Add(node, ThreadNode(t.OsThreadId), $"task 0x{t.Task:x} is running on tid {t.OsThreadId}, which must finish it");
+                graph.Add(node, ThreadNode(t.OsThreadId), $"{(flows.TryGetValue(t.Task, out AsyncFlow? f) ? Short(f.Method) : TaskText(t))} is running on tid {t.OsThreadId}, which must get through it to complete it");
             }
         }
     }
@@ -182,6 +185,8 @@ public sealed class AsyncWaitGraph
     }
 
     private static string Short(string method) => AsyncText.Method(method);
+
+    private static string TaskText(StackTask t) => t.Delegate is null ? $"task 0x{t.Task:x}" : $"task 0x{t.Task:x} running {t.Delegate}";
 }
 
 /// <summary>"From waits for To", and why we believe it.</summary>
