@@ -6,6 +6,9 @@ using Tracer.HangTargets.Async;
 // spin: a thread spinning next to busy and sleeping ones; gc-pause [MILLIONS]: forced full GCs of a big heap;
 // async-* [--fixed]: async hangs that block no thread (and, with --fixed, their healthy twins);
 // convoy [THREADS] is a high event rate until a line on stdin; exit and crash end after a burst of contention.
+// TRACER_BALLAST_MB=N keeps about N MiB of small live objects on the heap (to time the snapshot's heap walk).
+Ballast.Allocate(Environment.GetEnvironmentVariable("TRACER_BALLAST_MB"));
+
 return args.FirstOrDefault() switch
 {
     "lock-deadlock" => Hangs.LockDeadlock(),

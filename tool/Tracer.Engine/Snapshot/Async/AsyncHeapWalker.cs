@@ -44,7 +44,7 @@ public static class AsyncHeapWalker
         var contexts = new Dictionary<int, SyncContext>();
         Dictionary<int, int> osByManaged = runtime.Threads.Where(t => t.OSThreadId != 0).GroupBy(t => t.ManagedThreadId).ToDictionary(g => g.Key, g => (int)g.First().OSThreadId);
         long walked = 0;
-        foreach (ClrObject obj in heap.EnumerateObjects())
+        foreach (ClrObject obj in YoungFirst(heap))
         {
             walked++;
             if (obj.Type is not ClrType type)
@@ -128,6 +128,15 @@ public static class AsyncHeapWalker
         AsyncHeap judged = AsyncReachability.Judge(heap, draft, budget);
         return judged with { ReachabilityMs = mark.Elapsed.TotalMilliseconds };
     }
+
+    /// <summary>
+    /// Small-object segments, youngest first (pending flows and their waiters are usually recent), so a walk cut short by
+    /// the budget on a big heap still sees them; the large, pinned and frozen heaps hold no state machines and are skipped.
+    /// </summary>
+    private static IEnumerable<ClrObject> YoungFirst(ClrHeap heap) =>
+        heap.Segments.Where(s => s.Kind is not (GCSegmentKind.Large or GCSegmentKind.Pinned or GCSegmentKind.Frozen))
+            .OrderBy(s => s.Kind switch { GCSegmentKind.Generation0 => 0, GCSegmentKind.Generation1 => 1, GCSegmentKind.Ephemeral => 2, _ => 3 })
+            .SelectMany(s => s.EnumerateObjects(carefully: false));
 
     private static Kind Classify(string? name) => name switch
     {
