@@ -62,12 +62,12 @@ public sealed class AsyncHangAnalysisTests
         {
             Flows = [new AsyncFlow(FlowA, "App.Cache.GetAsync", 0, TcsTask, "System.Threading.Tasks.Task<System.String>", false, [Tcs])],
             CompletionSources = [new AsyncCompletionSource(Tcs, TcsTask, "System.Threading.Tasks.TaskCompletionSource<System.String>")],
-            Orphans = new HashSet<ulong> { Tcs },
+            Orphans = [Tcs],
         };
 
         Finding hang = Assert.Single(Find(heap));
         Assert.StartsWith("1 flow in Cache.GetAsync await the Task of TaskCompletionSource<String> 0x300", hang.Summary, StringComparison.Ordinal);
-        Assert.Empty(Find(heap with { Orphans = new HashSet<ulong>() }));
+        Assert.Empty(Find(heap with { Orphans = [] }));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class AsyncHangAnalysisTests
             Async = new AsyncHeap
             {
                 StackTasks = [new StackTask(10, 1, task, "System.Threading.Tasks.Task", false), new StackTask(20, 2, task, "System.Threading.Tasks.Task", false, "App.Resolver.<Run>b__0")],
-                Orphans = new HashSet<ulong>(),
+                Orphans = [],
             },
         };
 
@@ -119,6 +119,23 @@ public sealed class AsyncHangAnalysisTests
     public void Box_type_names_give_the_async_method(string box, string method) =>
         Assert.Equal(method, AsyncHeapWalker.MethodOfBox(box));
 
+    [Fact]
+    public void The_async_heap_is_plain_data_that_survives_a_json_round_trip_with_the_same_verdict()
+    {
+        AsyncHeap heap = Cycle(extraReferrer: false) with
+        {
+            SyncContexts = new Dictionary<int, SyncContext> { [7] = new SyncContext(0x70, "App.UiContext") },
+            QueuedOnContext = new Dictionary<ulong, ulong> { [FlowA] = 0x70 },
+        };
+        var options = new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase };
+
+        AsyncHeap back = System.Text.Json.JsonSerializer.Deserialize<AsyncHeap>(System.Text.Json.JsonSerializer.Serialize(heap, options), options)!;
+
+        Assert.Equal(Find(heap).Select(f => f.Summary), Find(back).Select(f => f.Summary));
+        Assert.Equal(0x70UL, back.QueuedOnContext[FlowA]);
+        Assert.Equal("App.UiContext", back.SyncContexts[7].TypeName);
+    }
+
     private static IReadOnlyList<Finding> Find(AsyncHeap heap, AsyncHeap? second = null, double gapMs = 0)
     {
         var snapshot = new ProcessSnapshot { ProcessId = 1, Async = heap, AsyncSecondLook = second, AsyncLookGapMs = gapMs };
@@ -135,13 +152,13 @@ public sealed class AsyncHangAnalysisTests
             .. extraReferrer ? new[] { new AsyncFlow(FlowC, "App.Svc.CAsync", 0, 0x9999, "System.Threading.Tasks.Task", false, [S1, S2]) } : [],
         ],
         Semaphores = [new AsyncSemaphore(S1, 0, 1, 1, [Node1]), new AsyncSemaphore(S2, 0, 1, 1, [Node2])],
-        Orphans = new HashSet<ulong>(),
+        Orphans = [],
     };
 
     private static AsyncHeap Waiting(ulong[] nodes) => new()
     {
         Flows = [.. nodes.Select((n, i) => new AsyncFlow(0x1000 + (ulong)i, "App.Svc.AAsync", 0, n, "System.Threading.SemaphoreSlim+TaskNode", false, [S1]))],
         Semaphores = [new AsyncSemaphore(S1, 0, 1, nodes.Length, nodes)],
-        Orphans = new HashSet<ulong>(),
+        Orphans = [],
     };
 }

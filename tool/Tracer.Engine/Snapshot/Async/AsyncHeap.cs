@@ -22,7 +22,7 @@ public sealed record AsyncHeap
     /// Addresses of primitives (semaphore, completion source, channel) with waiters that no GC root reaches except through
     /// their own waiters (and the flows waiting on those): no code can complete them any more. Null when not judged.
     /// </summary>
-    public IReadOnlySet<ulong>? Orphans { get; init; }
+    public IReadOnlyList<ulong>? Orphans { get; init; }
     /// <summary>Flows whose continuation is queued in a SynchronizationContext's own objects (flow box → context address).</summary>
     public IReadOnlyDictionary<ulong, ulong> QueuedOnContext { get; init; } = new Dictionary<ulong, ulong>();
     public double WalkMs { get; init; }

@@ -27,6 +27,25 @@ public static class AsyncHeapWalker
     /// <param name="threads">Threads already read from the same runtime (their frame objects are classified as tasks).</param>
     public static AsyncHeap Walk(ClrRuntime runtime, IReadOnlyList<SnapshotThread> threads, TimeSpan budget)
     {
+        // A dump holds still: the walk and the mark get the budget each.
+        using var walk = new CancellationTokenSource(budget);
+        using var mark = new CancellationTokenSource();
+        return Walk(runtime, threads, walk.Token, () =>
+        {
+            mark.CancelAfter(budget);
+            return mark.Token;
+        });
+    }
+
+    /// <summary>
+    /// The same, stopping when <paramref name="budget"/> fires (a live target's pause budget): the walk and the mark each
+    /// say in a note what they left out, and nothing is called an orphan on an unfinished mark.
+    /// </summary>
+    public static AsyncHeap Walk(ClrRuntime runtime, IReadOnlyList<SnapshotThread> threads, CancellationToken budget) =>
+        Walk(runtime, threads, budget, () => budget);
+
+    private static AsyncHeap Walk(ClrRuntime runtime, IReadOnlyList<SnapshotThread> threads, CancellationToken budget, Func<CancellationToken> markBudget)
+    {
         ClrHeap heap = runtime.Heap;
         var notes = new List<string>();
         if (!heap.CanWalkHeap)
@@ -63,13 +82,13 @@ public static class AsyncHeapWalker
                     boxes.Add(obj);
                     break;
                 case Kind.Semaphore:
-                    semaphores.Add(ReadSemaphore(obj));
+                    semaphores.Add(AsyncPrimitives.ReadSemaphore(obj));
                     break;
                 case Kind.CompletionSource when obj.TryReadObjectField("_task", out ClrObject task) && !task.IsNull:
                     sources.Add(new AsyncCompletionSource(obj.Address, task.Address, type.Name ?? "TaskCompletionSource"));
                     break;
                 case Kind.BoundedChannel or Kind.UnboundedChannel:
-                    channels.Add(ReadChannel(obj, kind == Kind.BoundedChannel));
+                    channels.Add(AsyncPrimitives.ReadChannel(obj, kind == Kind.BoundedChannel));
                     break;
                 case Kind.ChannelEnd when obj.TryReadObjectField("_parent", out ClrObject parent) && !parent.IsNull:
                     channelOf[obj.Address] = parent.Address;
@@ -80,9 +99,9 @@ public static class AsyncHeapWalker
                     break;
             }
 
-            if ((walked & 0xFFFF) == 0 && clock.Elapsed > budget)
+            if ((walked & 0xFFFF) == 0 && budget.IsCancellationRequested)
             {
-                notes.Add($"the heap was too large to walk for async flows within {budget.TotalSeconds:0.#} s ({walked} objects): some flows may be missing");
+                notes.Add($"the walk for async flows stopped at its time budget after {clock.Elapsed.TotalMilliseconds:F0} ms ({walked} objects, youngest first): older flows may be missing");
                 break;
             }
         }
@@ -97,7 +116,7 @@ public static class AsyncHeapWalker
             string method = MethodOfBox(box.Type!.Name!);
             if ((flags & Faulted) != 0)
             {
-                faulted.Add(new FaultedFlow(box.Address, method, ExceptionOf(box)));
+                faulted.Add(new FaultedFlow(box.Address, method, AsyncPrimitives.ExceptionOf(box)));
             }
             else if ((flags & CompletedMask) == 0 && ReadFlow(heap, box, method, interesting, channelOf) is AsyncFlow flow)
             {
@@ -125,7 +144,7 @@ public static class AsyncHeapWalker
             Faulted = faulted, SyncContexts = contexts, WalkMs = walkMs, ObjectsWalked = walked, Notes = notes,
         };
         var mark = Stopwatch.StartNew();
-        AsyncHeap judged = AsyncReachability.Judge(heap, draft, budget);
+        AsyncHeap judged = AsyncReachability.Judge(heap, draft, markBudget());
         return judged with { ReachabilityMs = mark.Elapsed.TotalMilliseconds };
     }
 
@@ -151,41 +170,6 @@ public static class AsyncHeapWalker
             && (name.EndsWith("ChannelReader", StringComparison.Ordinal) || name.EndsWith("ChannelWriter", StringComparison.Ordinal)) => Kind.ChannelEnd,
         _ => Kind.Other,
     };
-
-    private static AsyncSemaphore ReadSemaphore(ClrObject obj)
-    {
-        var waiters = new List<ulong>();
-        ClrObject node = obj.ReadObjectField("m_asyncHead");
-        while (!node.IsNull && node.IsValid && waiters.Count < 100_000)
-        {
-            waiters.Add(node.Address);
-            node = node.ReadObjectField("Next");
-        }
-
-        return new AsyncSemaphore(obj.Address, obj.ReadField<int>("m_currentCount"), obj.ReadField<int>("m_maxCount"), obj.ReadField<int>("m_waitCount"), waiters);
-    }
-
-    private static AsyncChannel ReadChannel(ClrObject obj, bool bounded)
-    {
-        var waiters = new List<ulong>();
-        foreach (string head in new[] { "_blockedReadersHead", "_waitingReadersHead" })
-        {
-            if (!obj.TryReadObjectField(head, out ClrObject op))
-            {
-                continue;
-            }
-
-            while (!op.IsNull && op.IsValid && waiters.Count < 100_000 && !waiters.Contains(op.Address))
-            {
-                waiters.Add(op.Address);
-                op = op.ReadObjectField("<Next>k__BackingField");
-            }
-        }
-
-        int items = bounded && obj.TryReadObjectField("_items", out ClrObject deque) && !deque.IsNull ? deque.ReadField<int>("_size") : -1;
-        bool done = obj.TryReadObjectField("_doneWriting", out ClrObject doneWriting) && !doneWriting.IsNull;
-        return new AsyncChannel(obj.Address, obj.Type?.Name ?? "Channel", items, done, waiters);
-    }
 
     private static AsyncFlow? ReadFlow(ClrHeap heap, ClrObject box, string method, HashSet<ulong> interesting, Dictionary<ulong, ulong> channelOf)
     {
@@ -278,27 +262,6 @@ public static class AsyncHeapWalker
         }
 
         return false;
-    }
-
-    private static string ExceptionOf(ClrObject task)
-    {
-        ClrObject holder = task.ReadObjectField("m_contingentProperties") is { IsNull: false } props ? props.ReadObjectField("m_exceptionsHolder") : default;
-        ClrObject list = holder.IsNull || !holder.IsValid ? default : holder.ReadObjectField("m_faultExceptions");
-        ClrObject items = list.IsNull || !list.IsValid ? default : list.ReadObjectField("_items");
-        if (items.IsNull || !items.IsValid || items.AsArray().Length == 0)
-        {
-            return "an exception";
-        }
-
-        ClrObject info = items.AsArray().GetObjectValue(0);
-        ClrObject exception = info.IsNull ? default : info.ReadObjectField("_exception");
-        if (exception.IsNull || !exception.IsValid)
-        {
-            return "an exception";
-        }
-
-        string? message = exception.ReadStringField("_message");
-        return string.IsNullOrEmpty(message) ? exception.Type?.Name ?? "an exception" : $"{exception.Type?.Name}: {message}";
     }
 
     /// <summary>"…AsyncStateMachineBox&lt;NS.Type+&lt;HandleAsync&gt;d__4&gt;" → "NS.Type.HandleAsync".</summary>

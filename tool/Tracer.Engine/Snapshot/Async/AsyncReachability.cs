@@ -15,13 +15,13 @@ internal static class AsyncReachability
 {
     private const int ContextSearchLimit = 50_000;
 
-    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, TimeSpan budget)
+    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, CancellationToken budget)
     {
         Dictionary<ulong, List<ulong>> waitersOf = AsyncSubjects.WaitersBySubject(draft);
         var queued = QueuedOnContexts(heap, draft);
         if (waitersOf.Count == 0)
         {
-            return draft with { Orphans = new HashSet<ulong>(), QueuedOnContext = queued };
+            return draft with { Orphans = [], QueuedOnContext = queued };
         }
 
         Dictionary<ulong, List<ulong>> awaitingFlow = AsyncSubjects.ResumedBy(draft);
@@ -71,17 +71,17 @@ internal static class AsyncReachability
                 }
             }
 
-            if ((++visited & 0xFFF) == 0 && clock.Elapsed > budget)
+            if ((++visited & 0xFFF) == 0 && budget.IsCancellationRequested)
             {
                 return draft with
                 {
                     QueuedOnContext = queued,
-                    Notes = [.. draft.Notes, $"the search for who can still complete the awaited primitives stopped after {budget.TotalSeconds:0.#} s ({visited} objects): no orphan is claimed"],
+                    Notes = [.. draft.Notes, $"the search for who can still complete the awaited primitives stopped at its time budget after {clock.Elapsed.TotalMilliseconds:F0} ms ({visited} objects): no orphan is claimed"],
                 };
             }
         }
 
-        return draft with { Orphans = waitersOf.Keys.Where(s => !marked.Contains(s)).ToHashSet(), QueuedOnContext = queued };
+        return draft with { Orphans = [.. waitersOf.Keys.Where(s => !marked.Contains(s))], QueuedOnContext = queued };
     }
 
     private static void Block(ulong box, HashSet<ulong> blocked, Dictionary<ulong, List<ulong>> awaitingFlow)
