@@ -33,7 +33,7 @@ internal static class TplCost
             var results = new Dictionary<string, List<double>>();
             (string Name, long? Tpl)[] configs =
             [
-                ("untraced", null), ("runtime events only", 0), ("+ Tasks|TaskStops (the tool's default)", TplEventDecoder.TplKeywords),
+                ("untraced", null), ("runtime events only", 0), ("+ TaskStops only", 0x40), ("+ Tasks|TaskStops (the tool's default)", TplEventDecoder.TplKeywords),
                 ("+ TaskTransfer|causality|AsyncMethod", 0x1FF),
             ];
             for (int round = 0; round < rounds; round++)
