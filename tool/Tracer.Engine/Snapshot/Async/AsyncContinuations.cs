@@ -12,7 +12,7 @@ internal static class AsyncContinuations
     private const int MaxDepth = 4;
     private const int MaxTargets = 256;
 
-    /// <summary>Boxes that resume when the task at <paramref name="task"/> completes.</summary>
+    /// <summary>Boxes that resume when the task at <paramref name="task"/> completes, and the promises in between.</summary>
     public static IReadOnlyList<ulong> Resumed(ClrHeap heap, ClrObject task)
     {
         var boxes = new List<ulong>();
@@ -48,6 +48,7 @@ internal static class AsyncContinuations
         {
             if (!name.Contains("WhenAny", StringComparison.Ordinal))
             {
+                boxes.Add(obj.Address); // a promise (WhenAll, Unwrap) that completes only after this task: a thread may block on it
                 Follow(heap, obj.ReadObjectField("m_continuationObject"), boxes, seen, depth + 1);
             }
         }

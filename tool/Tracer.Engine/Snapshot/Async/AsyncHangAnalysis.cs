@@ -199,7 +199,7 @@ public static class AsyncHangAnalysis
         {
             var chain = new List<string> { AsyncText.Method(m.Method) + (m.State >= 0 ? $" (await #{m.State})" : string.Empty) };
             var seen = new HashSet<ulong> { m.Box };
-            for (ulong box = m.Box; resumedBy.GetValueOrDefault(box)?.FirstOrDefault() is ulong up and not 0 && seen.Add(up) && flows.ContainsKey(up) && chain.Count < 12; box = up)
+            for (ulong box = m.Box; resumedBy.GetValueOrDefault(box)?.FirstOrDefault(flows.ContainsKey) is ulong up and not 0 && seen.Add(up) && flows.ContainsKey(up) && chain.Count < 12; box = up)
             {
                 chain.Add(AsyncText.Method(flows[up].Method));
             }
@@ -210,20 +210,17 @@ public static class AsyncHangAnalysis
 
     private static List<FindingThread> BlockedOnChain(AsyncWaitGraph graph, AsyncHeap heap, ulong subject, IReadOnlyList<BlockedThread> blocked, Func<int, int> stackIdOf, int pid)
     {
-        var flows = heap.Flows.ToDictionary(f => f.Box);
-        var waiterSet = AsyncSubjects.WaitersBySubject(heap).GetValueOrDefault(subject)?.ToHashSet() ?? [];
+        // A thread blocked on one of the waiters, or on a flow that resumes only after one of them (its caller, a WhenAll).
+        List<ulong> waiters = AsyncSubjects.WaitersBySubject(heap).GetValueOrDefault(subject) ?? [];
+        HashSet<ulong> held = [.. waiters, .. AsyncSubjects.Ancestors(heap, waiters)];
         var result = new List<FindingThread>();
-        foreach (AsyncEdge e in graph.Edges.Where(e => e.From.StartsWith("thread:", StringComparison.Ordinal) && e.To.StartsWith("flow:", StringComparison.Ordinal)))
+        foreach (AsyncEdge e in graph.Edges.Where(e => e.From.StartsWith("thread:", StringComparison.Ordinal)
+            && (e.To.StartsWith("flow:", StringComparison.Ordinal) || e.To.StartsWith("task:", StringComparison.Ordinal))))
         {
-            ulong box = ulong.Parse(e.To["flow:0x".Length..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            for (int depth = 0; depth < 32 && flows.TryGetValue(box, out AsyncFlow? f); depth++, box = f.Awaited)
+            if (held.Contains(ulong.Parse(e.To[(e.To.IndexOf(':') + 3)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)))
             {
-                if (waiterSet.Contains(f.Box))
-                {
-                    int tid = int.Parse(e.From["thread:".Length..], CultureInfo.InvariantCulture);
-                    result.Add(new FindingThread(tid, "blocked in " + WaitClassifier.Describe(WaitKind.TaskWait), null, null, stackIdOf(tid), 0, pid));
-                    break;
-                }
+                int tid = int.Parse(e.From["thread:".Length..], CultureInfo.InvariantCulture);
+                result.Add(new FindingThread(tid, "blocked in " + WaitClassifier.Describe(WaitKind.TaskWait), null, null, stackIdOf(tid), 0, pid));
             }
         }
 

@@ -43,7 +43,8 @@ public sealed record AsyncFlow(ulong Box, string Method, int State, ulong Awaite
 {
     /// <summary>
     /// Boxes of the flows that resume when this one completes: its task's continuations, directly or through a promise that
-    /// needs this task to complete (WhenAll, ContinueWith, Unwrap; not WhenAny, which another task can complete).
+    /// needs this task to complete (WhenAll, ContinueWith, Unwrap; not WhenAny, which another task can complete), and
+    /// those promises' own addresses.
     /// </summary>
     public IReadOnlyList<ulong> AwaitedBy { get; init; } = [];
 }
