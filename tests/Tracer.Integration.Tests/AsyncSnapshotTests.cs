@@ -101,6 +101,29 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         Assert.Empty(findings);
     }
 
+    [Theory]
+    [InlineData("async-semaphore-leak", "a request failed", "8 flows in Server.HandleAsync await SemaphoreSlim.WaitAsync")]
+    [InlineData("async-event-never-set", "reader 2: waiting", "3 flows in Settings.ReadAsync await the Task of TaskCompletionSource<String>")]
+    [InlineData("async-queue-writer-dies", "consumed job 2", "1 flow in Pipeline.ConsumeAsync await a read of BoundedChannel<Int32>")]
+    public async Task The_async_demo_bug_is_one_orphan_hang_with_Main_under_it_and_its_fix_exits_0(string demo, string ready, string summary)
+    {
+        using TempDirectory tmp = ToolPaths.NewTempDirectory();
+        using ChildProcess bug = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.DemosDll, demo], SnapshotTests.Env(tmp));
+        await bug.WaitForLineAsync(ready, s_timeout);
+        await Task.Delay(500); // the last flows reach their await just after the line
+        using ChildProcess tool = SnapshotTests.Tool(tmp, "snapshot", "-p", bug.Id.ToString(), "--format", "json");
+        Assert.Equal(0, await tool.WaitForExitAsync(s_timeout));
+        using JsonDocument report = JsonDocument.Parse(tool.Stdout);
+
+        JsonElement hang = Assert.Single(report.RootElement.GetProperty("findings").EnumerateArray(), f => Kind(f) == "hang");
+        Assert.StartsWith(summary, Summary(hang), StringComparison.Ordinal);
+        Assert.EndsWith("; orphan", Summary(hang), StringComparison.Ordinal);
+        Assert.Single(hang.GetProperty("threads").EnumerateArray()); // Main, blocked on the flows, is part of the same finding
+
+        using ChildProcess cure = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.DemosDll, demo, "--fixed"], SnapshotTests.Env(tmp));
+        Assert.Equal(0, await cure.WaitForExitAsync(s_timeout));
+    }
+
     [Fact]
     public async Task Collect_attached_to_an_async_deadlock_reports_it_from_its_automatic_snapshot()
     {
