@@ -22,6 +22,12 @@ internal sealed class LiveOptions
         Description = "collect: do not take a snapshot when the process shows no lock activity after attach (see the snapshot command).",
     };
 
+    private readonly Option<bool> _tasks = new("--tasks")
+    {
+        Description = "collect: also record TplEventSource's task events (faulted tasks, task-fault). Off by default when attaching: every await in the target " +
+            "takes a slower path while they are on (an async web app served ~20 % of its requests/s). run and demo always record them.",
+    };
+
     private readonly Option<TimeSpan?> _flightRecorder = new("--flight-recorder")
     {
         Description = "Always-on mode: keep only the last DURATION of the trace in memory (e.g. 30s; at most 256 MiB) instead of "
@@ -99,6 +105,7 @@ internal sealed class LiveOptions
         if (!launches)
         {
             command.Options.Add(options._noSnapshot); // only an attached process can already be hung
+            command.Options.Add(options._tasks);
         }
         return options;
     }
@@ -117,6 +124,7 @@ internal sealed class LiveOptions
         Analysis = new AnalysisOptions { HangAfter = CommonOptions.HangAfterOf(parse, _hangAfter) },
         FollowChildren = !_launches || !parse.GetValue(_noChildren),
         NoSnapshot = !_launches && parse.GetValue(_noSnapshot),
+        TaskEvents = _launches || parse.GetValue(_tasks),
         BufferMegabytes = parse.GetValue(_bufferSize),
         CpuSampling = parse.GetValue(_cpuSampling),
         Force = parse.GetValue(_force),

@@ -124,6 +124,7 @@ internal static class LiveRunner
         BufferMegabytes = settings.BufferMegabytes,
         CpuSampling = settings.CpuSampling,
         ExtraProviders = settings.ExtraProviders,
+        TaskEvents = settings.TaskEvents,
     };
 
     private static void NameProcess(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)

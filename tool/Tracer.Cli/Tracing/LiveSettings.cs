@@ -17,6 +17,8 @@ internal sealed record LiveSettings
     public bool FollowChildren { get; init; } = true;
     /// <summary>collect: no automatic snapshot when the attached process shows no lock activity.</summary>
     public bool NoSnapshot { get; init; }
+    /// <summary>Record TplEventSource's task events: always for run/demo, with --tasks for collect (see LiveTraceOptions.TaskEvents).</summary>
+    public bool TaskEvents { get; init; } = true;
     /// <summary>--flight-recorder: keep only this much of the recent trace in memory and write it when tracing stops.</summary>
     public TimeSpan? FlightRecorder { get; init; }
     public AnalysisOptions Analysis { get; init; } = new();

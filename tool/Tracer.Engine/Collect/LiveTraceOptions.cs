@@ -22,6 +22,12 @@ public sealed record LiveTraceOptions
     public bool CpuSampling { get; init; }
     /// <summary>Extra providers (--providers), enabled next to the tracer's own.</summary>
     public IReadOnlyList<Microsoft.Diagnostics.NETCore.Client.EventPipeProvider> ExtraProviders { get; init; } = [];
+    /// <summary>
+    /// Turn on TplEventSource's task events (TaskStarted/Completed, for task-fault). Every await in the target then takes
+    /// the runtime's slower, allocating path: an async ASP.NET Core app served ~20 % of its untraced requests/s with them
+    /// on (docs/performance.md#task-events), so an attach leaves them off unless asked (collect --tasks).
+    /// </summary>
+    public bool TaskEvents { get; init; } = true;
     /// <summary>How long a call to the target may take before the tool gives up on it.</summary>
     public TimeSpan IpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -57,7 +57,6 @@ public sealed class LiveTraceSession : IDisposable
         var providers = new List<EventPipeProvider>
         {
             new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords | TplEventDecoder.ExceptionKeyword),
-            new(TplEventDecoder.TplProvider, System.Diagnostics.Tracing.EventLevel.Verbose, TplEventDecoder.TplKeywords),
             new(RuntimeProviders.Probes, System.Diagnostics.Tracing.EventLevel.Informational),
             // Counters every second: pool queue length and thread count, and a heartbeat that moves trace time on while
             // the target is hung and emits nothing else (so hangs are found while it is still live).
@@ -70,6 +69,15 @@ public sealed class LiveTraceSession : IDisposable
         }
 
         providers = ProviderSpecs.Merge(providers, _options.ExtraProviders);
+
+        if (_options.TaskEvents)
+        {
+            providers.Add(new(TplEventDecoder.TplProvider, System.Diagnostics.Tracing.EventLevel.Verbose, TplEventDecoder.TplKeywords));
+        }
+        else
+        {
+            Analyzer.Model.AddNote("task events (TplEventSource) were off, so faulted tasks were not looked for live (collect --tasks turns them on; they slow every await in the target)");
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.IpcTimeout);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Diagnostics.Runtime;
+using Tracer.Engine.Snapshot.Async;
 
 namespace Tracer.Engine.Snapshot;
 
@@ -49,7 +50,21 @@ internal static class DumpReader
             notes.Add("the runtime's heap could not be walked in the dump; lock owners and thread names may be missing");
         }
 
-        return new ProcessSnapshot { ProcessId = pid, Threads = threads, Locks = [.. locks.Values], ThreadObjects = threadObjects, Notes = notes };
+        AsyncHeap async = AsyncHeapWalker.Walk(runtime, threads, s_heapWalkBudget);
+        return new ProcessSnapshot { ProcessId = pid, Threads = threads, Locks = [.. locks.Values], ThreadObjects = threadObjects, Notes = notes, Async = async };
+    }
+
+    /// <summary>Only the async state of a dump (the second look at flows that were waiting in the first).</summary>
+    public static AsyncHeap ReadAsync(string dumpPath)
+    {
+        using DataTarget target = DataTarget.LoadDump(dumpPath);
+        if (target.ClrVersions.Length == 0)
+        {
+            return new AsyncHeap();
+        }
+
+        using ClrRuntime runtime = CreateRuntime(target.ClrVersions[0]);
+        return AsyncHeapWalker.Walk(runtime, [], s_heapWalkBudget);
     }
 
     private static ClrRuntime CreateRuntime(ClrInfo clr)

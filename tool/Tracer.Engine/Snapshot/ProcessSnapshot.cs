@@ -20,6 +20,11 @@ public sealed record ProcessSnapshot
     public long DumpBytes { get; init; }
     /// <summary>How long after the dump thread progress was watched (0 when it was not).</summary>
     public double ObservedMs { get; init; }
+    /// <summary>Pending async flows and the primitives they wait on (null when the heap was not walked).</summary>
+    public Async.AsyncHeap? Async { get; init; }
+    /// <summary>A second look at the async state, taken <see cref="AsyncLookGapMs"/> after the first (null when not taken).</summary>
+    public Async.AsyncHeap? AsyncSecondLook { get; init; }
+    public double AsyncLookGapMs { get; init; }
 }
 
 /// <summary>One managed thread at the snapshot.</summary>

@@ -2,6 +2,7 @@ using Tracer.Engine.Symbols;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Events;
 using Tracer.Engine.Reports;
+using Tracer.Engine.Snapshot.Async;
 
 namespace Tracer.Engine.Snapshot;
 
@@ -40,6 +41,13 @@ public static class SnapshotAnalysis
         analyzer.Complete();
         NameDeadlockLocks(analyzer, snapshot, blocked);
         var inDeadlock = analyzer.Findings.Snapshot().Where(f => f.Kind == FindingKinds.Deadlock).SelectMany(f => f.Threads).Select(t => t.ThreadId).ToHashSet();
+        AsyncHangAnalysis.Result async = AsyncHangAnalysis.Find(snapshot, blocked, tid => stackIds.GetValueOrDefault(tid, -1));
+        foreach (Finding f in async.Findings)
+        {
+            analyzer.Findings.Report(f);
+        }
+
+        inDeadlock.UnionWith(async.ExplainedThreads);
         foreach (Finding hang in SnapshotHangFinder.Find(snapshot, blocked, inDeadlock, tid => stackIds.GetValueOrDefault(tid, -1)))
         {
             analyzer.Findings.Report(hang);
@@ -85,6 +93,14 @@ public static class SnapshotAnalysis
         return TextSanitizer.Clean($"{b.ObjectType ?? "object"} 0x{b.ObjectId:x}{where}");
     }
 
+    private static string AsyncNote(AsyncHeap heap, ProcessSnapshot snapshot)
+    {
+        string second = snapshot.AsyncSecondLook is null ? "one look" : $"two looks {snapshot.AsyncLookGapMs / 1000:F1} s apart";
+        string notes = heap.Notes.Count == 0 ? string.Empty : "; " + string.Join("; ", heap.Notes);
+        return $"async: {heap.Flows.Count} pending async flows, {heap.Semaphores.Count} SemaphoreSlim, {heap.CompletionSources.Count} TaskCompletionSource, {heap.Channels.Count} channels " +
+            $"({heap.ObjectsWalked} heap objects walked in {heap.WalkMs:F0} ms, reachability {heap.ReachabilityMs:F0} ms; {second}){notes}";
+    }
+
     private static string LockText(SnapshotLock l) => TextSanitizer.Clean($"{l.TypeName ?? "object"} 0x{l.ObjectId:x}");
 
     private static void AddNotes(Model.TraceModel model, ProcessSnapshot snapshot, IReadOnlyList<BlockedThread> blocked)
@@ -94,6 +110,11 @@ public static class SnapshotAnalysis
         if (snapshot.ObservedMs > 0)
         {
             model.AddNote($"threads were watched for {snapshot.ObservedMs / 1000:F1} s after the dump; blocked threads that the OS scheduled only in a few short bursts (a polling timed wait) or not at all count as hung");
+        }
+
+        if (snapshot.Async is AsyncHeap heap)
+        {
+            model.AddNote(AsyncNote(heap, snapshot));
         }
 
         foreach (string note in snapshot.Notes)

@@ -43,6 +43,18 @@ public static class SnapshotCapture
                 observedMs = (clock.Elapsed - sampledAt).TotalMilliseconds;
             }
 
+            // Flows queued on a semaphore with no permit free, not proven orphans: look again, as threads were watched.
+            Async.AsyncHeap? secondLook = null;
+            double gapMs = 0;
+            if (options.Observe > TimeSpan.Zero && NeedsSecondLook(read.Async))
+            {
+                string second = Path.Combine(dir.FullName, $"{pid}.2.dmp");
+                await WriteDumpAsync(pid, second, options.IpcTimeout, ct).ConfigureAwait(false);
+                gapMs = (clock.Elapsed - written).TotalMilliseconds;
+                secondLook = await Task.Run(() => DumpReader.ReadAsync(second), ct).ConfigureAwait(false);
+                File.Delete(second);
+            }
+
             Dictionary<int, ThreadActivity.Activity> activity = ThreadActivity.Judge(samples);
             return read with
             {
@@ -51,6 +63,8 @@ public static class SnapshotCapture
                 DumpBytes = bytes,
                 CaptureMs = captureMs,
                 ObservedMs = observedMs,
+                AsyncSecondLook = secondLook,
+                AsyncLookGapMs = gapMs,
                 Notes = [.. read.Notes, $"the dump took {written.TotalSeconds:F2} s to write and {(captureMs / 1000) - written.TotalSeconds:F2} s to read"],
                 Threads = [.. read.Threads.Select(t => activity.TryGetValue(t.OsThreadId, out ThreadActivity.Activity a) ? t with { Wakeups = a.Wakeups, MadeProgress = a.MadeProgress } : t)],
             };
@@ -67,6 +81,9 @@ public static class SnapshotCapture
             }
         }
     }
+
+    private static bool NeedsSecondLook(Async.AsyncHeap? heap) =>
+        heap is not null && heap.Semaphores.Any(s => s.CurrentCount == 0 && s.AsyncWaiters.Count > 0 && heap.Orphans?.Contains(s.Address) != true);
 
     /// <summary>Samples every 100 ms until <paramref name="until"/> on the clock; a process gone meanwhile is an error.</summary>
     private static async Task SampleUntilAsync(int pid, List<IReadOnlyDictionary<int, long>> samples, Stopwatch clock, TimeSpan until, CancellationToken ct)

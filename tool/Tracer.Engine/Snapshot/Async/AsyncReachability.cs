@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Tracer.Engine.Snapshot.Async;
+
+/// <summary>
+/// Decides which waited-on primitives no code can complete any more: a GC-style mark from every root that does not go
+/// through the flows waiting on them (nor the flows awaiting those, transitively). A primitive the mark reaches anyway
+/// has someone else who can release or complete it, and its waiters are released into the mark in turn (they may resume);
+/// what is left unmarked at the fixpoint is reachable only from its own waiters: an orphan. The mark runs only when some
+/// primitive has waiters, and within the time budget (else nothing is called an orphan).
+/// Also finds flows whose continuation is queued inside a thread's SynchronizationContext (bounded search from it).
+/// </summary>
+internal static class AsyncReachability
+{
+    private const int ContextSearchLimit = 50_000;
+
+    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, CancellationToken budget)
+    {
+        Dictionary<ulong, List<ulong>> waitersOf = AsyncSubjects.WaitersBySubject(draft);
+        var queued = QueuedOnContexts(heap, draft);
+        if (waitersOf.Count == 0)
+        {
+            return draft with { Orphans = [], QueuedOnContext = queued };
+        }
+
+        Dictionary<ulong, List<ulong>> awaitingFlow = AsyncSubjects.ResumedBy(draft);
+        var blocked = new HashSet<ulong>();
+        foreach (ulong waiter in waitersOf.Values.SelectMany(w => w))
+        {
+            Block(waiter, blocked, awaitingFlow);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var marked = new HashSet<ulong>();
+        var stack = new Stack<ulong>();
+        foreach (ClrRoot root in heap.EnumerateRoots())
+        {
+            if (root.Object.Address != 0)
+            {
+                stack.Push(root.Object.Address);
+            }
+        }
+
+        long visited = 0;
+        while (stack.Count > 0)
+        {
+            ulong address = stack.Pop();
+            if (blocked.Contains(address) || !marked.Add(address))
+            {
+                continue;
+            }
+
+            if (waitersOf.TryGetValue(address, out List<ulong>? waiters))
+            {
+                foreach (ulong w in waiters)
+                {
+                    Release(w, blocked, awaitingFlow, stack);
+                }
+            }
+
+            ClrObject obj = heap.GetObject(address);
+            if (obj.IsValid && obj.ContainsPointers)
+            {
+                foreach (ulong child in obj.EnumerateReferenceAddresses(carefully: false, considerDependantHandles: false))
+                {
+                    if (!marked.Contains(child))
+                    {
+                        stack.Push(child);
+                    }
+                }
+            }
+
+            if ((++visited & 0xFFF) == 0 && budget.IsCancellationRequested)
+            {
+                return draft with
+                {
+                    QueuedOnContext = queued,
+                    Notes = [.. draft.Notes, $"the search for who can still complete the awaited primitives stopped at its time budget after {clock.Elapsed.TotalMilliseconds:F0} ms ({visited} objects): no orphan is claimed"],
+                };
+            }
+        }
+
+        return draft with { Orphans = [.. waitersOf.Keys.Where(s => !marked.Contains(s))], QueuedOnContext = queued };
+    }
+
+    private static void Block(ulong box, HashSet<ulong> blocked, Dictionary<ulong, List<ulong>> awaitingFlow)
+    {
+        if (!blocked.Add(box))
+        {
+            return;
+        }
+
+        foreach (ulong up in awaitingFlow.GetValueOrDefault(box) ?? [])
+        {
+            Block(up, blocked, awaitingFlow);
+        }
+    }
+
+    private static void Release(ulong box, HashSet<ulong> blocked, Dictionary<ulong, List<ulong>> awaitingFlow, Stack<ulong> stack)
+    {
+        if (!blocked.Remove(box))
+        {
+            return;
+        }
+
+        stack.Push(box);
+        foreach (ulong up in awaitingFlow.GetValueOrDefault(box) ?? [])
+        {
+            Release(up, blocked, awaitingFlow, stack);
+        }
+    }
+
+    /// <summary>Ready flows (what they awaited has completed) found among the objects a non-default context holds.</summary>
+    private static Dictionary<ulong, ulong> QueuedOnContexts(ClrHeap heap, AsyncHeap draft)
+    {
+        var ready = draft.Flows.Where(f => f.AwaitedCompleted).Select(f => f.Box).ToHashSet();
+        var found = new Dictionary<ulong, ulong>();
+        if (ready.Count == 0)
+        {
+            return found;
+        }
+
+        foreach (SyncContext context in draft.SyncContexts.Values.DistinctBy(c => c.Address).Where(c => c.TypeName != "System.Threading.SynchronizationContext"))
+        {
+            var seen = new HashSet<ulong>();
+            var queue = new Queue<ulong>([context.Address]);
+            while (queue.Count > 0 && seen.Count < ContextSearchLimit)
+            {
+                ulong address = queue.Dequeue();
+                if (!seen.Add(address))
+                {
+                    continue;
+                }
+
+                if (ready.Contains(address))
+                {
+                    found.TryAdd(address, context.Address);
+                    continue; // not through the flow itself
+                }
+
+                ClrObject obj = heap.GetObject(address);
+                if (obj.IsValid && obj.ContainsPointers)
+                {
+                    foreach (ulong child in obj.EnumerateReferenceAddresses(carefully: false, considerDependantHandles: false))
+                    {
+                        queue.Enqueue(child);
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+}
