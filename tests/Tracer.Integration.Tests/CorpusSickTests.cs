@@ -18,7 +18,8 @@ public sealed class CorpusSickTests(ITestOutputHelper output)
     [Fact]
     public async Task Sync_over_async_at_500_requests_a_second_is_one_starvation_naming_the_blocking_lambda()
     {
-        using CorpusTrace run = await CorpusTrace.RunAsync("sync-over-async", "15", "starvation");
+        // 15 s of load, traced for 25 s: a starved app may take minutes to drain its queue, so the tool ends it.
+        using CorpusTrace run = await CorpusTrace.RunAsync("sync-over-async", "15", "starvation", "--duration", "25s");
 
         AssertNamed(run, "sync-over-async web app (`run`)", "starvation", "SyncOverAsyncApp", "GetCustomer");
     }
@@ -35,7 +36,7 @@ public sealed class CorpusSickTests(ITestOutputHelper output)
     public async Task Pool_threads_polling_with_Thread_Sleep_are_one_starvation_naming_the_polling_method()
     {
         // A sleeping thread emits no wait event: only CPU samples show where it sleeps.
-        using CorpusTrace run = await CorpusTrace.RunAsync("sleep-poll", "15", "starvation", "--cpu-sampling");
+        using CorpusTrace run = await CorpusTrace.RunAsync("sleep-poll", "15", "starvation", "--cpu-sampling", "--duration", "25s");
 
         AssertNamed(run, "sleep-poll web app (`run --cpu-sampling`)", "starvation", "SleepPollApp", "TaskSleepWait");
     }

@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Tracer.Corpus.Load;
 
 /// <summary>
-/// Open-loop HTTP load, as a load tool such as bombardier sends it: a fixed number of requests per second whether or
-/// not earlier ones were answered (at most <c>maxInFlight</c> outstanding). A dedicated thread keeps the pace, so a
-/// starved thread pool slows the answers, not the arrivals.
+/// HTTP load as the DiagnosticScenarios tutorials send it with bombardier (<c>-c 125</c>): requests at a fixed rate,
+/// but at most 125 outstanding (arrivals beyond that are dropped), so a starved server slows the answers and can
+/// recover once the pool has grown past the connections. A dedicated thread keeps the pace.
 /// </summary>
 internal static class OpenLoopLoad
 {
@@ -13,7 +13,7 @@ internal static class OpenLoopLoad
     public static Task<string> StartAsync(Uri server, string path, int perSecond, TimeSpan duration) =>
         Task.Factory.StartNew(() => Run(server, path, perSecond, duration).ToString(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    public static LoadStats Run(Uri server, string path, int perSecond, TimeSpan duration, int maxInFlight = 1000)
+    public static LoadStats Run(Uri server, string path, int perSecond, TimeSpan duration, int maxInFlight = 125)
     {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxInFlight })
         {
