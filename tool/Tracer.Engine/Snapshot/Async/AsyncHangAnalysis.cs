@@ -1,6 +1,7 @@
 using System.Globalization;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Reports;
+using Tracer.Engine.Symbols;
 
 namespace Tracer.Engine.Snapshot.Async;
 
