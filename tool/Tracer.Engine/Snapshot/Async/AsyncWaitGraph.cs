@@ -1,3 +1,5 @@
+using Tracer.Engine.Symbols;
+
 namespace Tracer.Engine.Snapshot.Async;
 
 /// <summary>
