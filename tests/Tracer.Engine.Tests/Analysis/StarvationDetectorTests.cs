@@ -42,12 +42,12 @@ public sealed class StarvationDetectorTests
 
     [Theory]
     [InlineData(1, 0, false)] // one injection
-    [InlineData(2, 199, false)] // a burst shorter than MinEpisodeMs
-    [InlineData(2, 200, true)]
+    [InlineData(2, 99, false)] // a burst shorter than MinEpisodeMs
+    [InlineData(2, 100, true)]
     public void An_episode_is_a_finding_from_MinInjections_over_MinEpisodeMs(int injections, double spanMs, bool found)
     {
         Assert.Equal(2, StarvationDetector.MinInjections);
-        Assert.Equal(200, StarvationDetector.MinEpisodeMs);
+        Assert.Equal(100, StarvationDetector.MinEpisodeMs);
         var events = new List<TraceRecord> { Worker(TraceEventKind.PoolWorkerStart, 1, W1), TraceRecord.WaitStart(2, W1, WaitSource.MonitorWait, 0xa, stackId: 7) };
         for (int i = 0; i < injections; i++)
         {

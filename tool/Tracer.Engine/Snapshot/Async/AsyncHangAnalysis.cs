@@ -1,3 +1,4 @@
+using Tracer.Engine.Symbols;
 using System.Globalization;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Reports;
