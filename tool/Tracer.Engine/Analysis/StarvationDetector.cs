@@ -47,12 +47,16 @@ public sealed class StarvationDetector : IDetector
         kind is TraceEventKind.PoolEnqueue or TraceEventKind.PoolWorkerStart or TraceEventKind.PoolWorkerStop or TraceEventKind.PoolWorkerWait
             or TraceEventKind.PoolDequeue or TraceEventKind.WaitStart or TraceEventKind.WaitStop or TraceEventKind.PoolAdjustment
             or TraceEventKind.CounterSample or TraceEventKind.TaskEvent or TraceEventKind.ThreadExited
-            or TraceEventKind.ContentionStart or TraceEventKind.ContentionStop;
+            or TraceEventKind.ContentionStart or TraceEventKind.ContentionStop or TraceEventKind.CpuSample;
 
-    // CPU samples (TraceEventKind.CpuSample, being added with SampleProfiler): route them to _pool.OnSample(e.ThreadId,
-    // e.StackId) and add the kind to Handles, and busy or sleeping workers get the stack they were sampled in.
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
+        if (e.Kind == TraceEventKind.CpuSample)
+        {
+            _pool.OnSample(e.ThreadId, e.StackId); // busy or sleeping workers get the stack they were sampled in
+            return;
+        }
+
         if (_episode is { } open && e.TimeMs - open.LastInjectionMs >= EndGapMs && CanEnd(open))
         {
             Close(open, sink);
