@@ -1,4 +1,3 @@
-using Tracer.Engine.Symbols;
 using System.Globalization;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Reports;
