@@ -10,6 +10,7 @@ public static class Handoffs
 {
     private static readonly object s_channels = new();
     private static readonly SyncPoint s_atomics = new();
+    private static int s_atomicsVersion;
 
     public static void Before(object? collection) => SyncPoint.Release(Key(collection));
 
@@ -22,9 +23,41 @@ public static class Handoffs
         }
     }
 
-    public static void AtomicBefore() => s_atomics.Release(RaceThread.Current);
+    /// <summary>
+    /// Release on the atomics clock, skipped when nothing changed since this thread last published there (no checked
+    /// access, tick or join): a loop of Interlocked calls then costs two compares, not two clock copies under a gate.
+    /// </summary>
+    public static void AtomicBefore()
+    {
+        RaceThread thread = RaceThread.Current;
+        if (!thread.AtomicsDirty && thread.Version == thread.AtomicsPublishedVersion)
+        {
+            return;
+        }
 
-    public static void AtomicAfter() => s_atomics.Acquire(RaceThread.Current);
+        s_atomics.Release(thread);
+        Interlocked.Increment(ref s_atomicsVersion);
+        thread.AtomicsDirty = false;
+        thread.AtomicsPublishedVersion = thread.Version;
+    }
+
+    /// <summary>Acquire on the atomics clock, skipped when nobody published there since this thread last joined it.</summary>
+    public static void AtomicAfter()
+    {
+        RaceThread thread = RaceThread.Current;
+        int version = Volatile.Read(ref s_atomicsVersion);
+        if (version == thread.AtomicsJoinedVersion)
+        {
+            return;
+        }
+
+        s_atomics.Acquire(thread);
+        thread.AtomicsJoinedVersion = version;
+        if (thread.AtomicsPublishedVersion == thread.Version - 1)
+        {
+            thread.AtomicsPublishedVersion = thread.Version; // joining what we published ourselves changes nothing to republish
+        }
+    }
 
     /// <summary>After an awaiter or wait the runtime does not model: ordered after everything so far.</summary>
     public static void Unmodelled() => RaceThread.Current.JoinAll();

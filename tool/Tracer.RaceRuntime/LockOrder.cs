@@ -51,6 +51,11 @@ internal static class LockOrder
 
     private static void AddEdge(HeldLock outer, long to, int site, RaceThread thread, List<HeldLock> held)
     {
+        if (!thread.KnownOrders.Add((outer.Id, to)))
+        {
+            return; // this thread already recorded this order: hot nested locking never takes the global gate again
+        }
+
         List<LockOrderEdge>? cycle = null;
         lock (s_gate)
         {

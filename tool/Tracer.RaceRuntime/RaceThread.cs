@@ -30,6 +30,14 @@ public sealed class RaceThread
     public int ThreadId { get; }
     /// <summary>(Index &lt;&lt; 32) | own clock.</summary>
     public long Epoch;
+    /// <summary>Set by any checked access in a new epoch; cleared when the thread publishes on the atomics clock.</summary>
+    internal bool AtomicsDirty = true;
+    /// <summary>Counts changes of this clock (ticks and joins), so a publication of an unchanged clock can be skipped.</summary>
+    internal int Version;
+    internal int AtomicsPublishedVersion = -1;
+    internal int AtomicsJoinedVersion = -1;
+    /// <summary>Lock orders (held, taken) this thread already put in the order graph.</summary>
+    internal readonly HashSet<(long, long)> KnownOrders = [];
     /// <summary>Locks this thread holds (for lock order and reports), innermost last.</summary>
     internal readonly List<HeldLock> Held = [];
 
@@ -60,6 +68,7 @@ public sealed class RaceThread
         int next = ++_clock[Index];
         _own = next;
         Epoch = Pack(Index, next);
+        Version++;
     }
 
     /// <summary>Copies this thread's clock into <paramref name="target"/> (joining), then ticks.</summary>
@@ -69,7 +78,11 @@ public sealed class RaceThread
         Tick();
     }
 
-    public void Join(VectorClock source) => source.JoinInto(ref _clock);
+    public void Join(VectorClock source)
+    {
+        source.JoinInto(ref _clock);
+        Version++;
+    }
 
     /// <summary>
     /// The conservative edge for synchronisation that is not modelled (an awaiter of an unknown type, a ValueTask):
@@ -78,6 +91,7 @@ public sealed class RaceThread
     /// </summary>
     public void JoinAll()
     {
+        Version++;
         RaceThread[] all = s_all;
         int count = Volatile.Read(ref s_count);
         for (int i = 0; i < count && i < all.Length; i++)

@@ -17,7 +17,7 @@ public sealed class Shadow(string kind)
     private int _readSite;
     private int _readThread;
     private Dictionary<int, (long Epoch, int Site, int Thread)>? _reads;
-    private int _gate;
+    private SpinGate _gate;
 
     public string Kind { get; } = kind;
 
@@ -49,6 +49,7 @@ public sealed class Shadow(string kind)
 
     private void ReadSlow(RaceThread thread, long now, int site)
     {
+        thread.AtomicsDirty = true;
         int raceSite = 0, raceThread = 0;
         Enter();
         if (_write != 0 && !thread.HasSeen(_write))
@@ -84,6 +85,7 @@ public sealed class Shadow(string kind)
 
     private void WriteSlow(RaceThread thread, long now, int site)
     {
+        thread.AtomicsDirty = true;
         int raceSite = 0, raceThread = 0;
         bool raceWrite = false;
         Enter();
@@ -120,15 +122,8 @@ public sealed class Shadow(string kind)
 
     private void Enter()
     {
-        if (Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
-        {
-            var spin = new SpinWait();
-            while (Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
-            {
-                spin.SpinOnce();
-            }
-        }
+        _gate.Enter();
     }
 
-    private void Exit() => Volatile.Write(ref _gate, 0);
+    private void Exit() => _gate.Exit();
 }

@@ -13,6 +13,7 @@ public sealed class SyncPoint
     private static long s_lastId;
     private readonly VectorClock _clock = new();
     private List<SyncPoint>? _links;
+    private SpinGate _gate;
 
     public long Id { get; } = Interlocked.Increment(ref s_lastId);
 
@@ -38,24 +39,26 @@ public sealed class SyncPoint
 
     public void Release(RaceThread thread)
     {
-        lock (this)
-        {
-            thread.PublishTo(_clock);
-        }
+        _gate.Enter();
+        thread.PublishTo(_clock);
+        _gate.Exit();
     }
 
     public void Acquire(RaceThread thread)
     {
         List<SyncPoint>? links;
-        lock (this)
-        {
-            thread.Join(_clock);
-            links = _links;
-        }
+        _gate.Enter();
+        thread.Join(_clock);
+        links = _links;
+        _gate.Exit();
 
         if (links is not null)
         {
-            foreach (SyncPoint link in links.ToArray())
+            SyncPoint[] snapshot;
+            _gate.Enter();
+            snapshot = [.. links];
+            _gate.Exit();
+            foreach (SyncPoint link in snapshot)
             {
                 link.Acquire(thread);
             }
@@ -64,9 +67,8 @@ public sealed class SyncPoint
 
     public void Link(SyncPoint other)
     {
-        lock (this)
-        {
-            (_links ??= []).Add(other);
-        }
+        _gate.Enter();
+        (_links ??= []).Add(other);
+        _gate.Exit();
     }
 }
