@@ -42,6 +42,7 @@ internal static class Cases
         ["free-channel"] = HandoffTwins.ChannelHandoff,
         ["free-lazy"] = Sync(HandoffTwins.LazyValue),
         ["free-concurrent-dictionary"] = Sync(HandoffTwins.ConcurrentDictionaryHandoff),
+        ["bench-fields"] = Sync(FieldBenchmark.Run),
     };
 
     private static Func<Task> Sync(Action run) => () =>

@@ -21,12 +21,15 @@ public sealed class Shadow(string kind)
 
     public string Kind { get; } = kind;
 
+    public void Read(int site) => Read(RaceThread.Current, site);
+
+    public void Write(int site) => Write(RaceThread.Current, site);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Read(int site)
+    public void Read(RaceThread thread, int site)
     {
-        RaceThread thread = RaceThread.Current;
         long now = thread.Epoch;
-        if (Volatile.Read(ref _read) == now || Volatile.Read(ref _write) == now)
+        if (Volatile.Read(ref _write) == now || Volatile.Read(ref _read) == now)
         {
             return; // this thread already read (or wrote) here in this epoch
         }
@@ -35,12 +38,13 @@ public sealed class Shadow(string kind)
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Write(int site)
+    public void Write(RaceThread thread, int site)
     {
-        RaceThread thread = RaceThread.Current;
         long now = thread.Epoch;
-        if (Volatile.Read(ref _write) == now && _reads is null)
+        if (Volatile.Read(ref _write) == now)
         {
+            // This thread wrote last, in this epoch. A read by another thread since then cannot be ordered after this
+            // epoch (no release yet), so it was already reported against that write, and reports are per location.
             return;
         }
 

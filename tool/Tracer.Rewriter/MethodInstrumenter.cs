@@ -24,6 +24,9 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
         body.SimplifyMacros();
         var editor = new IlEditor(body);
         FieldReference? flow = FlowOf(method);
+        // The thread's state, loaded once at entry (see Fields.Thread) when the method checks any field.
+        _thread = new VariableDefinition(refs.RaceThread);
+        _threadUsed = false;
         int edits = 0;
         foreach (Instruction at in body.Instructions.ToList())
         {
@@ -35,6 +38,12 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
             };
         }
 
+        if (_threadUsed)
+        {
+            body.Variables.Add(_thread);
+            editor.InsertBefore(body.Instructions[0], Instruction.Create(OpCodes.Call, refs.CurrentThread), Instruction.Create(OpCodes.Stloc, _thread));
+        }
+
         if (flow is not null)
         {
             editor.InsertBefore(body.Instructions[0], Instruction.Create(OpCodes.Ldarg_0), Instruction.Create(OpCodes.Ldflda, flow), Instruction.Create(OpCodes.Call, refs.Resume));
@@ -44,6 +53,9 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
         body.OptimizeMacros();
         return edits;
     }
+
+    private VariableDefinition _thread = null!;
+    private bool _threadUsed;
 
     private int Field(MethodDefinition method, IlEditor editor, Instruction at)
     {
@@ -73,22 +85,24 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
             : shadow;
         int site = sites.Add($"{TypeNames.Short(definition.DeclaringType)}.{definition.Name}", method, at);
         Instruction siteId = Instruction.Create(OpCodes.Ldc_I4, site);
+        Instruction thread = Instruction.Create(OpCodes.Ldloc, _thread);
+        _threadUsed = true;
         switch (at.OpCode.Code)
         {
             case Code.Ldfld:
-                editor.InsertBefore(at, Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Ldflda, slot), siteId, Instruction.Create(OpCodes.Call, refs.FieldRead));
+                editor.InsertBefore(at, Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Ldflda, slot), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldRead));
                 break;
             case Code.Stfld:
                 TypeReference valueType = TypeNames.Inflate(field.FieldType, field.DeclaringType as GenericInstanceType, null);
                 VariableDefinition value = editor.Temp(valueType, 0);
                 editor.InsertBefore(at, Instruction.Create(OpCodes.Stloc, value), Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Ldflda, slot),
-                    siteId, Instruction.Create(OpCodes.Call, refs.FieldWrite), Instruction.Create(OpCodes.Ldloc, value));
+                    thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldWrite), Instruction.Create(OpCodes.Ldloc, value));
                 break;
             case Code.Ldsfld:
-                editor.InsertBefore(at, Instruction.Create(OpCodes.Ldsflda, slot), siteId, Instruction.Create(OpCodes.Call, refs.FieldRead));
+                editor.InsertBefore(at, Instruction.Create(OpCodes.Ldsflda, slot), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldRead));
                 break;
             default:
-                editor.InsertBefore(at, Instruction.Create(OpCodes.Ldsflda, slot), siteId, Instruction.Create(OpCodes.Call, refs.FieldWrite));
+                editor.InsertBefore(at, Instruction.Create(OpCodes.Ldsflda, slot), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldWrite));
                 break;
         }
 

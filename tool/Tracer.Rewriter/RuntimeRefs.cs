@@ -10,6 +10,8 @@ internal sealed class RuntimeRefs(ModuleDefinition module, RedirectTable table)
     public TypeReference Shadow { get; } = module.ImportReference(table.Type("Shadow"));
     public TypeReference AsyncFlow { get; } = module.ImportReference(table.Type("AsyncFlow"));
     public MethodReference FieldRead { get; } = module.ImportReference(table.Method("Fields", "Read"));
+    public MethodReference CurrentThread { get; } = module.ImportReference(table.Method("Fields", "get_Thread"));
+    public TypeReference RaceThread { get; } = module.ImportReference(table.Type("RaceThread"));
     public MethodReference FieldWrite { get; } = module.ImportReference(table.Method("Fields", "Write"));
     public MethodReference CollectionCall { get; } = module.ImportReference(table.Method("Collections", "Call"));
     public MethodReference InterfaceCall { get; } = module.ImportReference(table.Method("Collections", "InterfaceCall"));
