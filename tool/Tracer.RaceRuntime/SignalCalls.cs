@@ -63,6 +63,15 @@ public static class SignalCalls
     [Redirect("System.Threading.EventWaitHandle", "Set", Instance = true)]
     public static bool HandleSet(EventWaitHandle e) { SyncPoint.Release(e); return e.Set(); }
 
+    [Redirect("System.Threading.Mutex", "ReleaseMutex", Instance = true)]
+    public static void MutexRelease(Mutex m) { SyncPoint.Release(m); m.ReleaseMutex(); }
+
+    [Redirect("System.Threading.Semaphore", "Release", Instance = true)]
+    public static int KernelSemaphoreRelease(Semaphore s) { SyncPoint.Release(s); return s.Release(); }
+
+    [Redirect("System.Threading.Semaphore", "Release", Instance = true)]
+    public static int KernelSemaphoreRelease(Semaphore s, int count) { SyncPoint.Release(s); return s.Release(count); }
+
     [Redirect(Handle, "WaitOne", Instance = true)]
     public static bool HandleWait(WaitHandle h) => AcquiredIf(h.WaitOne(), h);
 
