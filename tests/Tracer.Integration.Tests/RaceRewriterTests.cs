@@ -75,6 +75,23 @@ public sealed class RaceRewriterTests
         Assert.Contains("single-file and NativeAOT", line, StringComparison.Ordinal);
     }
 
+    /// <summary>A ReadyToRun-published app started through its apphost: precompiled code must not bypass the checks.</summary>
+    [Fact]
+    public async Task A_ReadyToRun_app_started_by_its_apphost_is_checked_too()
+    {
+        using TempDirectory dir = ToolPaths.NewTempDirectory();
+        string project = Path.Combine(Path.GetDirectoryName(CorpusDll)!, "..", "..", "..", "Tracer.RaceCorpus.csproj");
+        string rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        using ChildProcess publish = ChildProcess.Start(ToolPaths.Dotnet, ["publish", project, "-c", "Release", "-r", rid, "--self-contained", "false",
+            "-p:PublishReadyToRun=true", "-o", dir.File("app"), "-nologo", "-v", "q"]);
+        Assert.Equal(0, await publish.WaitForExitAsync(TimeSpan.FromSeconds(240)));
+        ToolResult result = await ChildProcess.RunToolAsync(s_timeout, "run", "--races", "--no-tui", "--format", "json", "-o", dir.File("r2r.nettrace"),
+            "--", dir.File("app/Tracer.RaceCorpus"), "racy-lost-update");
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stderr}");
+        using JsonDocument report = JsonDocument.Parse(result.Stdout);
+        Assert.Contains(report.RootElement.GetProperty("findings").EnumerateArray(), f => Kind(f) == "race" && Summary(f).Contains("field 'Box.Value'", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("lost-updates", "field 'LostUpdatesDemo.Counter._count'")]
     [InlineData("double-checked", "field 'Shared._value'")]

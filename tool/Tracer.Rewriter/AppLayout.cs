@@ -24,8 +24,10 @@ public sealed record AppLayout(string EntryAssembly, IReadOnlyList<string> Argum
         string? executable = Resolve(command)
             ?? throw new RaceSetupException($"cannot start '{command}': no such file");
         string real = new FileInfo(executable).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? executable;
-        string dll = Path.ChangeExtension(real, ".dll");
-        if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(real, ".runtimeconfig.json")))
+        // An apphost is the app's name with no extension (".exe" on Windows); the name itself may contain dots.
+        string stem = real.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? real[..^4] : real;
+        string dll = stem + ".dll";
+        if (!File.Exists(dll) || !File.Exists(stem + ".runtimeconfig.json"))
         {
             throw new RaceSetupException($"--races cannot rewrite '{command}': no {Path.GetFileName(dll)} and runtimeconfig next to it " +
                 "(single-file and NativeAOT apps have no assemblies on disk; publish without PublishSingleFile/PublishAot, or run the .dll)");

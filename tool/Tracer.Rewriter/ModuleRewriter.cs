@@ -39,13 +39,19 @@ internal static class ModuleRewriter
 
             using (module)
             {
-                if ((module.Attributes & ModuleAttributes.ILOnly) == 0)
+                bool readyToRun = IsReadyToRun(path);
+                if ((module.Attributes & ModuleAttributes.ILOnly) == 0 && !readyToRun)
                 {
-                    return new RewriteOutcome(name, false, 0, "mixed-mode (native code) assembly");
+                    return new RewriteOutcome(name, false, 0, "mixed-mode (C++/CLI native code) assembly");
                 }
 
                 int edits = Instrument(module, table, sites);
-                module.Attributes &= ~ModuleAttributes.ILLibrary; // written IL-only: no ReadyToRun code survives
+                // Written IL-only: the ReadyToRun code (which would bypass the checks) is not carried over.
+                module.Attributes = (module.Attributes | ModuleAttributes.ILOnly) & ~ModuleAttributes.ILLibrary;
+                if (readyToRun)
+                {
+                    module.Architecture = PlainMachine(module.Architecture);
+                }
                 bool externalPdb = File.Exists(Path.ChangeExtension(path, ".pdb"));
                 var parameters = new WriterParameters
                 {
@@ -60,6 +66,38 @@ internal static class ModuleRewriter
         {
             return new RewriteOutcome(name, false, 0, ex.Message.ReplaceLineEndings(" "));
         }
+    }
+
+    /// <summary>A ReadyToRun image has a managed native header (crossgen also clears its IL-only flag).</summary>
+    private static bool IsReadyToRun(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
+    }
+
+    /// <summary>
+    /// ReadyToRun images for Linux/macOS/FreeBSD mark their machine XOR an OS constant; an IL-only image must carry the
+    /// plain machine or the loader refuses it.
+    /// </summary>
+    private static TargetArchitecture PlainMachine(TargetArchitecture machine)
+    {
+        TargetArchitecture[] known = [TargetArchitecture.I386, TargetArchitecture.AMD64, TargetArchitecture.ARM64, TargetArchitecture.ARMv7, TargetArchitecture.ARM];
+        if (known.Contains(machine))
+        {
+            return machine;
+        }
+
+        foreach (int os in new[] { 0x7B79, 0x4644, 0xADC4, 0x1993, 0x1992 })
+        {
+            var plain = (TargetArchitecture)((int)machine ^ os);
+            if (known.Contains(plain))
+            {
+                return plain;
+            }
+        }
+
+        return machine;
     }
 
     private static int Instrument(ModuleDefinition module, RedirectTable table, SiteTable sites)

@@ -18,8 +18,10 @@ internal static class RacePreparation
             throw new TracerUserException(ex.Message);
         }
 
-        IEnumerable<RewriteOutcome> rewritten = copy.Outcomes.Where(o => o.Rewritten);
-        stderr.WriteLine($"dotnet-tracer: --races: instrumented {string.Join(", ", rewritten.Select(o => $"{o.Assembly} ({o.Edits} sites)"))} in a private copy");
+        RewriteOutcome[] rewritten = [.. copy.Outcomes.Where(o => o.Rewritten)];
+        stderr.WriteLine(rewritten.Length == 0
+            ? "dotnet-tracer: --races: no assembly could be instrumented; the program runs unchanged and no race can be found"
+            : $"dotnet-tracer: --races: instrumented {string.Join(", ", rewritten.Select(o => $"{o.Assembly} ({o.Edits} sites)"))} in a private copy");
         foreach (RewriteOutcome failed in copy.Outcomes.Where(o => !o.Rewritten))
         {
             stderr.WriteLine($"dotnet-tracer: --races: {failed.Assembly} could not be rewritten ({failed.Reason}); it runs uninstrumented");
