@@ -14,15 +14,16 @@ public static class DoubleCheckedDemo
     public static int Run(bool fixedVariant)
     {
         var holder = new SettingsHolder(fixedVariant);
-        using var created = new ManualResetEventSlim(); // lets the later callers take the fast path
-        TracedThread first = TracedThread.Start(() => { holder.Get(); created.Set(); }, "caller-0");
-        TracedThread[] others = [.. Enumerable.Range(1, Callers - 1).Select(i => TracedThread.Start(() =>
+        // All callers start together: whoever loses the race to the lock takes the fast path while (or after) the
+        // winner publishes, and nothing but the fast path's own read orders them (the barrier orders only what came
+        // before it).
+        using var together = new Barrier(Callers);
+        TracedThread[] callers = [.. Enumerable.Range(0, Callers).Select(i => TracedThread.Start(() =>
         {
-            created.Wait();
+            together.SignalAndWait();
             Console.WriteLine($"caller-{i} sees retries = {holder.Get().Retries}");
         }, $"caller-{i}"))];
-        first.Join();
-        foreach (TracedThread t in others)
+        foreach (TracedThread t in callers)
         {
             t.Join();
         }

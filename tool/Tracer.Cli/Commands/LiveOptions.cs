@@ -78,6 +78,13 @@ internal sealed class LiveOptions
         Description = "Replace the --output file if it exists (without it an existing file is refused; default names never collide).",
     };
 
+    private readonly Option<bool> _races = new("--races")
+    {
+        Description = "Find data races, thread-unsafe collection use and lock-order inversions with no code change: the program's own "
+            + "assemblies are rewritten (IL instrumentation) into a private temporary copy, which is run and detects them itself "
+            + "(vector clocks over every field access and synchronisation). The program's files are not modified. See README.",
+    };
+
     private bool _launches;
 
     /// <summary>Adds the options; <paramref name="launches"/> adds the ones only launching commands have (--no-children)
@@ -88,6 +95,7 @@ internal sealed class LiveOptions
         if (launches)
         {
             command.Options.Add(options._noChildren);
+            command.Options.Add(options._races);
         }
 
         command.Options.Add(options._output);
@@ -129,6 +137,7 @@ internal sealed class LiveOptions
         CpuSampling = parse.GetValue(_cpuSampling),
         Force = parse.GetValue(_force),
         ExtraProviders = parse.GetValue(_providers) ?? [],
+        Races = _launches && parse.GetValue(_races),
     };
 
     /// <summary>True when the user gave the option explicitly (so a demo's default does not override it).</summary>

@@ -3,6 +3,7 @@ using Tracer.Cli.Tui;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Collect;
 using Tracer.Engine.Reports;
+using Tracer.Rewriter;
 
 namespace Tracer.Cli.Tracing;
 
@@ -57,11 +58,24 @@ internal static class LiveRunner
             OutputFiles.RefuseOverwrite(settings.OutputPath, settings.Force); // before anything is launched
         }
 
+        if (!settings.Races)
+        {
+            return await LaunchAsync(command, arguments, null, settings, stdout, stderr, ct).ConfigureAwait(false);
+        }
+
+        // --races: the rewritten private copy runs instead; it is removed however tracing ends (Ctrl+C, the target's crash).
+        using RaceCopy copy = RacePreparation.Prepare(command, arguments, stderr);
+        return await LaunchAsync(copy.EntryAssembly, copy.Arguments, copy.Environment, settings, stdout, stderr, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<int> LaunchAsync(string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment,
+        LiveSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
         bool tui = UseTui(settings, stderr);
         // The program's output never goes to stdout (that is the report): under the UI it goes to the Processes
         // screen, which keeps it off the terminal; otherwise to stderr.
         ProgramOutputLog? programOutput = tui ? new ProgramOutputLog() : null;
-        await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), null,
+        await using LaunchedProcess launched = await LaunchedProcess.StartAsync(command, arguments, TimeSpan.FromSeconds(15), environment,
             (TextWriter?)programOutput ?? stderr, ct).ConfigureAwait(false);
         int pid = launched.ProcessId;
         string processName = ProcFs.DisplayName(pid) ?? Path.GetFileName(command);
@@ -125,6 +139,7 @@ internal static class LiveRunner
         CpuSampling = settings.CpuSampling,
         ExtraProviders = settings.ExtraProviders,
         TaskEvents = settings.TaskEvents,
+        InProcessRaces = settings.Races,
     };
 
     private static void NameProcess(LiveTraceSession session, string processName, int? parentPid, TextWriter? notices)

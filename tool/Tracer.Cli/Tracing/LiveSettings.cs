@@ -30,4 +30,6 @@ internal sealed record LiveSettings
     public bool CpuSampling { get; init; }
     /// <summary>--providers: extra EventSources.</summary>
     public IReadOnlyList<Microsoft.Diagnostics.NETCore.Client.EventPipeProvider> ExtraProviders { get; init; } = [];
+    /// <summary>run/demo --races: run a rewritten copy that finds races, unsafe collection use and lock-order inversions itself.</summary>
+    public bool Races { get; init; }
 }

@@ -28,6 +28,9 @@ public sealed class LockOrderDetector : IDetector
             case ProbeOperation.LockAcquired:
                 Acquired(e, sink);
                 break;
+            case ProbeOperation.LockOrderReport:
+                sink.Report(InProcessFindings.LockOrder(e)); // a cycle the in-process detector of run --races closed
+                break;
             case ProbeOperation.LockReleased:
                 ulong released = e.ObjectId;
                 if (_held.TryGetValue((e.ProcessId, e.ThreadId), out List<Held>? held))

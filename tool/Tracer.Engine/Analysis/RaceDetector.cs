@@ -38,7 +38,13 @@ public sealed class RaceDetector : IDetector
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
         ProbeOperation op = ProbeRecord.Operation(e);
-        if (op is ProbeOperation.None or ProbeOperation.RegionBegin or ProbeOperation.RegionEnd)
+        if (op == ProbeOperation.RaceReport)
+        {
+            sink.Report(InProcessFindings.Race(e)); // already decided in the process: no reordering needed
+            return;
+        }
+
+        if (op is ProbeOperation.None or ProbeOperation.LockOrderReport or ProbeOperation.RegionBegin or ProbeOperation.RegionEnd)
         {
             return;
         }

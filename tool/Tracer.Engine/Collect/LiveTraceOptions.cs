@@ -28,6 +28,11 @@ public sealed record LiveTraceOptions
     /// on (docs/performance.md#task-events), so an attach leaves them off unless asked (collect --tasks).
     /// </summary>
     public bool TaskEvents { get; init; } = true;
+    /// <summary>
+    /// run --races: the target is a rewritten copy that detects races itself and reports them on Tracer-Races; the
+    /// Tracer-Probes events are not enabled (the copy turns its probes into in-process edges), so nothing is found twice.
+    /// </summary>
+    public bool InProcessRaces { get; init; }
     /// <summary>How long a call to the target may take before the tool gives up on it.</summary>
     public TimeSpan IpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -57,7 +57,9 @@ public sealed class LiveTraceSession : IDisposable
         var providers = new List<EventPipeProvider>
         {
             new(RuntimeProviders.Runtime, System.Diagnostics.Tracing.EventLevel.Verbose, RuntimeProviders.TracerKeywords | TplEventDecoder.ExceptionKeyword),
-            new(RuntimeProviders.Probes, System.Diagnostics.Tracing.EventLevel.Informational),
+            _options.InProcessRaces
+                ? new(RuntimeProviders.Races, System.Diagnostics.Tracing.EventLevel.Warning)
+                : new(RuntimeProviders.Probes, System.Diagnostics.Tracing.EventLevel.Informational),
             // Counters every second: pool queue length and thread count, and a heartbeat that moves trace time on while
             // the target is hung and emits nothing else (so hangs are found while it is still live).
             new(RuntimeProviders.RuntimeCounters, System.Diagnostics.Tracing.EventLevel.Informational, 0,

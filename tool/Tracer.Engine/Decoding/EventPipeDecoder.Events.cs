@@ -94,6 +94,10 @@ public sealed partial class EventPipeDecoder
         {
             Emit(probe with { StackId = Stack(data) });
         }
+        else if (provider == TraceProvider.Races && _probes.TryDecodeRaces(data, out TraceRecord report))
+        {
+            Emit(report with { StackId = Stack(data) });
+        }
         else if (provider == TraceProvider.RuntimeCounters)
         {
             DecodeCounter(data);

@@ -37,6 +37,11 @@ internal static class ProviderKinds
             return TraceProvider.SampleProfiler;
         }
 
+        if (provider == ProbeEventDecoder.RacesGuid)
+        {
+            return TraceProvider.Races;
+        }
+
         return provider == RuntimeProviders.RuntimeCountersGuid ? TraceProvider.RuntimeCounters : TraceProvider.Other;
     }
 

@@ -11,6 +11,8 @@ public enum TraceProvider : byte
     Probes,
     RuntimeCounters,
     SampleProfiler,
+    /// <summary>Tracer-Races: what the in-process detector of run --races found.</summary>
+    Races,
 }
 
 /// <summary>

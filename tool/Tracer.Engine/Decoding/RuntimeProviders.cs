@@ -7,6 +7,8 @@ public static class RuntimeProviders
     public const string Rundown = "Microsoft-Windows-DotNETRuntimeRundown";
     public const string EventPipe = "Microsoft-DotNETCore-EventPipe";
     public const string Probes = "Tracer-Probes";
+    /// <summary>The in-process race detector's EventSource (Tracer.RaceRuntime, run --races).</summary>
+    public const string Races = "Tracer-Races";
     /// <summary>EventSource of the runtime's counters (threadpool-queue-length, monitor-lock-contention-count, ...).</summary>
     public const string RuntimeCounters = "System.Runtime";
     /// <summary>The runtime's CPU sampler: every ~1 ms (fixed by the runtime) one ThreadSample event per managed thread,

@@ -23,4 +23,8 @@ public enum ProbeOperation : byte
     RegionBegin = 7,
     /// <summary>The named region ends.</summary>
     RegionEnd = 8,
+    /// <summary>run --races: the in-process detector found a race (Text: its report, see InProcessFindings).</summary>
+    RaceReport = 9,
+    /// <summary>run --races: the in-process detector found a lock-order cycle.</summary>
+    LockOrderReport = 10,
 }

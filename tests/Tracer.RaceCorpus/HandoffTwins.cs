@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace Tracer.RaceCorpus;
+
+/// <summary>Race-free twins that hand objects over through thread-safe collections, channels and Lazy.</summary>
+internal static class HandoffTwins
+{
+    public static void ParallelLockedList()
+    {
+        var list = new List<int>();
+        Parallel.For(0, 2000, i =>
+        {
+            lock (list)
+            {
+                list.Add(i);
+            }
+        });
+        Console.WriteLine($"items {list.Count}");
+    }
+
+    public static void ConcurrentQueueHandoff()
+    {
+        var queue = new ConcurrentQueue<Box>();
+        var producer = new Thread(() =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                queue.Enqueue(new Box { Value = i });
+            }
+        });
+        producer.Start();
+        int seen = 0;
+        while (seen < 100)
+        {
+            if (queue.TryDequeue(out Box? box))
+            {
+                box.Value++;
+                seen++;
+            }
+        }
+
+        producer.Join();
+    }
+
+    public static void BlockingCollectionHandoff()
+    {
+        using var items = new BlockingCollection<Box>();
+        var producer = new Thread(() =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                items.Add(new Box { Value = i });
+            }
+
+            items.CompleteAdding();
+        });
+        producer.Start();
+        foreach (Box box in items.GetConsumingEnumerable())
+        {
+            box.Value++;
+        }
+
+        producer.Join();
+    }
+
+    public static async Task ChannelHandoff()
+    {
+        Channel<Box> channel = Channel.CreateUnbounded<Box>();
+        Task producer = Task.Run(async () =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                await channel.Writer.WriteAsync(new Box { Value = i });
+            }
+
+            channel.Writer.Complete();
+        });
+        await foreach (Box box in channel.Reader.ReadAllAsync())
+        {
+            box.Value++;
+        }
+
+        await producer;
+    }
+
+    public static void LazyValue()
+    {
+        var lazy = new Lazy<Box>(() => new Box { Value = 1, Text = "made once" });
+        LockTwins.RunTwo(() =>
+        {
+            Box box = lazy.Value;
+            _ = box.Text;
+            _ = box.Value;
+        });
+    }
+
+    public static void ConcurrentDictionaryHandoff()
+    {
+        var map = new ConcurrentDictionary<int, Box>();
+        var producer = new Thread(() =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                map[i] = new Box { Value = i };
+            }
+        });
+        producer.Start();
+        for (int i = 0; i < 100; i++)
+        {
+            Box? box;
+            while (!map.TryGetValue(i, out box))
+            {
+                Thread.Yield();
+            }
+
+            box.Value++; // handed over through the dictionary while the producer still runs
+        }
+
+        producer.Join();
+    }
+}
