@@ -92,4 +92,11 @@ public sealed class WaitClassifierTests
         Assert.True(WaitClassifier.Classify(["System.Threading.Tasks.Task.Wait", "Demo.Run"]).WaitsForOtherWork);
         Assert.False(WaitClassifier.Classify(["System.Threading.SemaphoreSlim.Wait", "Demo.Run"]).WaitsForOtherWork);
     }
+
+    [Fact]
+    public void The_counter_poller_is_recognised_by_its_stack()
+    {
+        Assert.True(WaitClassifier.IsCounterPoller(["System.Threading.Monitor.Enter_Slowpath", "System.Diagnostics.Tracing.CounterGroup.PollForValues", "System.Threading.Thread.StartCallback"]));
+        Assert.False(WaitClassifier.IsCounterPoller(["System.Threading.Monitor.Enter", "App.Worker.Run"]));
+    }
 }

@@ -28,7 +28,7 @@ internal sealed class ReportBuilder(TraceModel model)
         return
         [
             .. model.Locks.Values
-                .Where(l => !l.Waiters.Keys.All(model.Waits.IsInstrumentation))
+                .Where(l => !IsTracersOwn(l))
                 .Select(l => (Lock: l, Open: open.GetValueOrDefault(l.LockId)))
                 .OrderByDescending(x => x.Lock.TotalWaitNs / 1e6 + x.Open.TotalMs)
                 .ThenByDescending(x => x.Lock.Contentions)
@@ -41,6 +41,11 @@ internal sealed class ReportBuilder(TraceModel model)
                 { StillWaiting = x.Open.Count }),
         ];
     }
+
+    /// <summary>A lock only the runtime's counter poller (working for the tracer's session) waited for.</summary>
+    private bool IsTracersOwn(LockInfo l) =>
+        l.Waiters.Keys.All(model.Waits.IsInstrumentation)
+        || (l.WaitStacks.Count > 0 && l.WaitStacks.Keys.All(stack => WaitClassifier.IsCounterPoller(model.Resolver.Resolve(stack))));
 
     /// <summary>A finding as rendered.</summary>
     public IEnumerable<ReportFinding> Findings(Finding f)

@@ -100,6 +100,11 @@ public static class WaitClassifier
         return new WaitClass(kind, name, index, IdleOf(frames, firstUser, kind));
     }
 
+    /// <summary>The runtime's counter poller at work (it samples counters for the tracer's own session): its locks and
+    /// waits are the tracer's, never the target's.</summary>
+    public static bool IsCounterPoller(IReadOnlyList<string> frames) =>
+        frames.Any(f => f.StartsWith("System.Diagnostics.Tracing.CounterGroup.", StringComparison.Ordinal));
+
     /// <summary>The primitive's name, or null when no frame is recognised.</summary>
     public static string? Primitive(IReadOnlyList<string> frames) => Classify(frames).Primitive;
 
