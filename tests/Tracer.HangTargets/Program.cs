@@ -3,6 +3,8 @@ using Tracer.HangTargets;
 // Usage: Tracer.HangTargets MODE. Each hang mode prints "blocking: ..." once per thread just before it blocks for good;
 // busy-then-deadlock SECONDS: contended lock work for SECONDS, then lock-deadlock (for the flight recorder);
 // spin: a thread spinning next to busy and sleeping ones; gc-pause [MILLIONS]: forced full GCs of a big heap;
+// big-heap [GB]: a healthy process with a large heap and a heartbeat that reports its longest stall (a line on stdin);
+// thread-states: named threads in distinct states until a line on stdin;
 // convoy [THREADS] is a high event rate until a line on stdin; exit and crash end after a burst of contention.
 return args.FirstOrDefault() switch
 {
@@ -11,6 +13,7 @@ return args.FirstOrDefault() switch
     "semaphore" => Hangs.Semaphore(),
     "barrier" => Hangs.Barrier(),
     "busy-then-deadlock" => Hangs.BusyThenDeadlock(double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
+    "big-heap" => BigHeap.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2),
     "exit" => Convoy.Burst(crash: false),
     "crash" => Convoy.Burst(crash: true),
     "spin" => Signals.Spin(),
@@ -21,6 +24,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|busy-then-deadlock SECONDS|spin|gc-pause [MILLIONS]|convoy [THREADS]|exit|crash");
+    Console.Error.WriteLine("usage: Tracer.HangTargets lock-deadlock|lock-leak|semaphore|barrier|busy-then-deadlock SECONDS|big-heap [GB]|thread-states|spin|gc-pause [MILLIONS]|convoy [THREADS]|exit|crash");
     return 2;
 }

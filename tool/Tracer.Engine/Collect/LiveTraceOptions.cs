@@ -22,6 +22,8 @@ public sealed record LiveTraceOptions
     public bool CpuSampling { get; init; }
     /// <summary>Extra providers (--providers), enabled next to the tracer's own.</summary>
     public IReadOnlyList<Microsoft.Diagnostics.NETCore.Client.EventPipeProvider> ExtraProviders { get; init; } = [];
+    /// <summary>Attached sessions: snapshot the process once when it looks hung (null: never; launched processes need none).</summary>
+    public AutoSnapshotOptions? AutoSnapshot { get; init; }
     /// <summary>How long a call to the target may take before the tool gives up on it.</summary>
     public TimeSpan IpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -17,6 +17,10 @@ public sealed class ThreadInfo(int processId, int threadId, double firstSeenMs)
     /// <summary>Total time spent in runtime waits (handles, Monitor.Wait), in ms.</summary>
     public double HandleWaitMs { get; set; }
     public ThreadTimeline Timeline { get; } = new();
+    /// <summary>Its stack when a snapshot of the process was taken (a stack id), -1 when none was.</summary>
+    public int SnapshotStackId { get; set; } = -1;
+    /// <summary>What a snapshot saw it doing ("blocked in SemaphoreSlim.Wait", "running"), null when none was taken.</summary>
+    public string? SnapshotState { get; set; }
 
     public string DisplayName => Name is { Length: > 0 } ? $"{Name} (tid {ThreadId})" : $"tid {ThreadId}";
 }

@@ -4,24 +4,23 @@ using Microsoft.Diagnostics.Runtime;
 namespace Tracer.Engine.Snapshot;
 
 /// <summary>
-/// Reads threads, stacks and lock owners out of a dump with ClrMD: what SOS's clrstack and syncblk show, as data.
-/// Monitor owners come from the sync block table (and thin locks), System.Threading.Lock owners from the Lock object.
+/// Reads threads, stacks and lock owners out of a ClrRuntime (a live process suspended by ClrMD, or a dump): what
+/// SOS's clrstack and syncblk show, as data. Nothing here walks the heap, so the cost does not grow with its size:
+/// Monitor owners come from the sync block table, thin locks and System.Threading.Lock owners from the objects the
+/// stacks refer to, managed thread names from the GC handles that keep Thread objects alive.
 /// </summary>
-internal static class DumpReader
+internal static class RuntimeReader
 {
-    private static readonly TimeSpan s_heapWalkBudget = TimeSpan.FromSeconds(2);
+    /// <summary>Handles are few (thousands), but a process that leaks them must not stretch the pause.</summary>
+    private static readonly TimeSpan s_handleBudget = TimeSpan.FromMilliseconds(100);
 
-    public static ProcessSnapshot Read(string dumpPath, int pid, Func<int, string?> osThreadName)
+    /// <param name="clock">Running since the target was stopped.</param>
+    /// <param name="budget">Past this on the clock, the remaining threads' stacks are not read (the target stays frozen while they are).</param>
+    public static ProcessSnapshot Read(ClrRuntime runtime, int pid, Func<int, string?> osThreadName, Stopwatch clock, TimeSpan budget)
     {
-        using DataTarget target = DataTarget.LoadDump(dumpPath);
-        if (target.ClrVersions.Length == 0)
-        {
-            throw new TracerUserException($"the dump of process {pid} holds no .NET runtime");
-        }
-
-        using ClrRuntime runtime = CreateRuntime(target.ClrVersions[0]);
         var notes = new List<string>();
-        Dictionary<ulong, int> osIdByAddress = runtime.Threads.Where(t => t.OSThreadId != 0).ToDictionary(t => t.Address, t => (int)t.OSThreadId);
+        ClrThread[] live = [.. runtime.Threads.Where(t => t.IsAlive)];
+        Dictionary<ulong, int> osIdByAddress = runtime.Threads.Where(t => t.OSThreadId != 0).GroupBy(t => t.Address).ToDictionary(g => g.Key, g => (int)g.First().OSThreadId);
         var locks = new Dictionary<ulong, SnapshotLock>();
         foreach (SyncBlock block in runtime.Heap.EnumerateSyncBlocks().Where(b => b.IsMonitorHeld))
         {
@@ -32,40 +31,70 @@ internal static class DumpReader
         var threadObjects = new Dictionary<ulong, int>();
         Dictionary<int, string> managedNames = ManagedThreads(runtime, threadObjects, notes);
         var threads = new List<SnapshotThread>();
-        foreach (ClrThread thread in runtime.Threads.Where(t => t.IsAlive))
+        int skipped = 0;
+        foreach (ClrThread thread in live)
         {
-            (List<string> frames, List<FrameObject> objects) = Stack(thread);
+            bool inBudget = clock.Elapsed < budget;
+            skipped += inBudget ? 0 : 1;
+            (List<string> frames, List<FrameObject> objects) = inBudget ? Stack(thread) : ([], []);
             foreach (FrameObject o in objects)
             {
                 AddStackLock(runtime, o, osIdByAddress, locks);
             }
 
             string? name = managedNames.GetValueOrDefault(thread.ManagedThreadId) ?? osThreadName((int)thread.OSThreadId);
-            threads.Add(new SnapshotThread((int)thread.OSThreadId, thread.ManagedThreadId, name, frames, objects));
+            threads.Add(new SnapshotThread((int)thread.OSThreadId, thread.ManagedThreadId, name, frames, objects)
+            {
+                IsFinalizer = thread.IsFinalizer,
+            });
         }
 
-        if (!runtime.Heap.CanWalkHeap)
+        if (skipped > 0)
         {
-            notes.Add("the runtime's heap could not be walked in the dump; lock owners and thread names may be missing");
+            notes.Add($"the stacks of {skipped} of {live.Length} threads were not read: the pause budget of {budget.TotalMilliseconds:0} ms was used up");
         }
 
         return new ProcessSnapshot { ProcessId = pid, Threads = threads, Locks = [.. locks.Values], ThreadObjects = threadObjects, Notes = notes };
     }
 
-    private static ClrRuntime CreateRuntime(ClrInfo clr)
+    /// <summary>
+    /// The same reads once while the target still runs, results dropped: the JIT compiles this code and ClrMD and the
+    /// DAC load what they load on first use now, not during the pause. Torn data cannot matter: nothing is kept, and a
+    /// read that fails on it is ignored.
+    /// </summary>
+    public static void WarmUp(ClrRuntime runtime)
     {
+        try
+        {
+            _ = Read(runtime, 0, _ => null, Stopwatch.StartNew(), TimeSpan.FromMilliseconds(500));
+        }
+        catch (Exception ex) when (ex is ClrDiagnosticsException or InvalidOperationException or IOException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            // the real read follows with the target stopped
+        }
+    }
+
+    /// <summary>The runtime of a target, with its DAC found next to libcoreclr when ClrMD cannot match it by itself.</summary>
+    public static ClrRuntime CreateRuntime(DataTarget target, int pid)
+    {
+        if (target.ClrVersions.Length == 0)
+        {
+            throw new TracerUserException($"process {pid} has no .NET runtime ClrMD can read (a runtime too old, or not .NET Core)");
+        }
+
+        ClrInfo clr = target.ClrVersions[0];
         try
         {
             return clr.CreateRuntime();
         }
         catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException or ClrDiagnosticsException)
         {
-            // Dumps of a local process may lack the runtime's version resource; its DAC sits next to libcoreclr.
+            // A local process may lack the runtime's version resource; its DAC sits next to libcoreclr.
             string dac = Path.Combine(Path.GetDirectoryName(clr.ModuleInfo.FileName) ?? string.Empty,
                 OperatingSystem.IsWindows() ? "mscordaccore.dll" : OperatingSystem.IsMacOS() ? "libmscordaccore.dylib" : "libmscordaccore.so");
             if (!File.Exists(dac))
             {
-                throw new TracerUserException($"cannot read the dump: no matching debugging library (DAC) for the target's runtime at '{dac}' ({ex.Message})");
+                throw new TracerUserException($"cannot read process {pid}: no matching debugging library (DAC) for its runtime {clr.Version} at '{dac}' ({ex.Message})");
             }
 
             return clr.CreateRuntime(dac, ignoreMismatch: true);
@@ -132,38 +161,38 @@ internal static class DumpReader
         }
     }
 
-    /// <summary>Managed Thread.Name by managed thread id, and the Thread objects' owners, from the heap (bounded in time).</summary>
+    /// <summary>
+    /// Managed Thread.Name by managed thread id, and each Thread object's OS thread (for Thread.Join), from the GC
+    /// handles: the runtime holds every started thread's Thread object through one, so no heap walk is needed.
+    /// </summary>
     private static Dictionary<int, string> ManagedThreads(ClrRuntime runtime, Dictionary<ulong, int> threadObjects, List<string> notes)
     {
-        ClrHeap heap = runtime.Heap;
         var names = new Dictionary<int, string>();
         Dictionary<int, int> osIdByManaged = runtime.Threads.Where(t => t.OSThreadId != 0).GroupBy(t => t.ManagedThreadId).ToDictionary(g => g.Key, g => (int)g.First().OSThreadId);
-        if (!heap.CanWalkHeap)
-        {
-            return names;
-        }
-
         var clock = Stopwatch.StartNew();
-        foreach (ClrObject obj in heap.EnumerateObjects())
+        foreach (ClrHandle handle in runtime.EnumerateHandles())
         {
-            if (obj.Type?.Name == "System.Threading.Thread")
+            if (clock.Elapsed > s_handleBudget)
             {
-                int managedId = obj.ReadField<int>("_managedThreadId");
-                if (osIdByManaged.TryGetValue(managedId, out int os))
-                {
-                    threadObjects[obj.Address] = os;
-                }
-
-                if (obj.ReadStringField("_name") is { Length: > 0 } name)
-                {
-                    names[managedId] = name;
-                }
+                notes.Add($"the runtime's handle table was too large to search for all thread names within {s_handleBudget.TotalMilliseconds:0} ms; some names are the OS's 15-character copies");
+                break;
             }
 
-            if (clock.Elapsed > s_heapWalkBudget)
+            ClrObject obj = handle.Object;
+            if (obj.Address == 0 || obj.Type?.Name != "System.Threading.Thread" || threadObjects.ContainsKey(obj.Address))
             {
-                notes.Add($"the heap was too large to search for all thread names within {s_heapWalkBudget.TotalSeconds:0} s; some names are the OS's 15-character copies");
-                break;
+                continue;
+            }
+
+            int managedId = obj.ReadField<int>("_managedThreadId");
+            if (osIdByManaged.TryGetValue(managedId, out int os))
+            {
+                threadObjects[obj.Address] = os;
+            }
+
+            if (obj.ReadStringField("_name") is { Length: > 0 } name)
+            {
+                names[managedId] = name;
             }
         }
 
