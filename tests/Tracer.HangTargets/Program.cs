@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "barrier" => Hangs.Barrier(),
     "busy-then-deadlock" => Hangs.BusyThenDeadlock(double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
     "big-heap" => BigHeap.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2),
+    "thread-states" => ThreadStates.Run(),
     "exit" => Convoy.Burst(crash: false),
     "crash" => Convoy.Burst(crash: true),
     "spin" => Signals.Spin(),

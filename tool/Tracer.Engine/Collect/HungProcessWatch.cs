@@ -86,7 +86,7 @@ internal sealed class HungProcessWatch
             SnapshotMerge.Into(_session.Analyzer, Snapshot, withinTrace: true);
             lock (_session.Analyzer.SyncRoot)
             {
-                _session.Analyzer.Model.AddNote($"no lock activity for {_options.Quiet.TotalSeconds:0.#} s after attach, so a snapshot was taken: findings marked 'snapshot' come from it");
+                _session.Analyzer.Model.AddNote($"no lock activity after attach, so a snapshot was taken (after {_options.Quiet.TotalSeconds:0.#} s quiet): findings marked 'snapshot' come from it");
             }
         }
         catch (TracerUserException ex)

@@ -35,6 +35,11 @@ internal static class LiveAttach
             {
                 done.SetResult(Read(pid, options, osThreadName));
             }
+            catch (Exception ex) when (ex is ClrDiagnosticsException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                // ClrMD's words for a process that exited or memory it may not read: one line, not a stack trace
+                done.SetException(ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid) : new TracerUserException($"cannot read process {pid}: {ex.Message}"));
+            }
             catch (Exception ex)
             {
                 done.SetException(ex);
@@ -53,6 +58,8 @@ internal static class LiveAttach
         var pause = Stopwatch.StartNew();
         ProcessSnapshot snapshot;
         int stopped;
+        // While the target is frozen, every slice of CPU this thread waits for is pause: ask for more (root only).
+        ThreadNice.Set(-10);
         using (ThreadFreezer frozen = Freeze(pid))
         {
             stopped = frozen.Count;
@@ -63,6 +70,7 @@ internal static class LiveAttach
         } // every thread resumes here
 
         pause.Stop();
+        ThreadNice.Set(0);
         return snapshot with
         {
             Method = SnapshotMethods.Attach,

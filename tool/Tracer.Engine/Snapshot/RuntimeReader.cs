@@ -1,3 +1,4 @@
+using Tracer.Engine.Symbols;
 using System.Diagnostics;
 using Microsoft.Diagnostics.Runtime;
 
@@ -28,9 +29,8 @@ internal static class RuntimeReader
                 osIdByAddress.TryGetValue(block.HoldingThreadAddress, out int os) ? os : null, block.RecursionCount, block.WaitingThreadCount);
         }
 
-        var threadObjects = new Dictionary<ulong, int>();
-        Dictionary<int, string> managedNames = ManagedThreads(runtime, threadObjects, notes);
-        var threads = new List<SnapshotThread>();
+        // Stacks first: they are what the snapshot is for; thread names (from handles) only if the budget allows.
+        var stacks = new List<(ClrThread Thread, List<string> Frames, List<FrameObject> Objects)>();
         int skipped = 0;
         foreach (ClrThread thread in live)
         {
@@ -42,13 +42,21 @@ internal static class RuntimeReader
                 AddStackLock(runtime, o, osIdByAddress, locks);
             }
 
-            string? name = managedNames.GetValueOrDefault(thread.ManagedThreadId) ?? osThreadName((int)thread.OSThreadId);
-            threads.Add(new SnapshotThread((int)thread.OSThreadId, thread.ManagedThreadId, name, frames, objects)
-            {
-                IsFinalizer = thread.IsFinalizer,
-            });
+            stacks.Add((thread, frames, objects));
         }
 
+        var threadObjects = new Dictionary<ulong, int>();
+        Dictionary<int, string> managedNames = clock.Elapsed < budget ? ManagedThreads(runtime, threadObjects, notes) : [];
+        if (clock.Elapsed >= budget && skipped == 0)
+        {
+            notes.Add($"managed thread names were not read (the pause budget of {budget.TotalMilliseconds:0} ms was used up): names are the OS's 15-character copies");
+        }
+
+        List<SnapshotThread> threads = [.. stacks.Select(s => new SnapshotThread((int)s.Thread.OSThreadId, s.Thread.ManagedThreadId,
+            managedNames.GetValueOrDefault(s.Thread.ManagedThreadId) ?? osThreadName((int)s.Thread.OSThreadId), s.Frames, s.Objects)
+        {
+            IsFinalizer = s.Thread.IsFinalizer,
+        })];
         if (skipped > 0)
         {
             notes.Add($"the stacks of {skipped} of {live.Length} threads were not read: the pause budget of {budget.TotalMilliseconds:0} ms was used up");
@@ -115,6 +123,11 @@ internal static class RuntimeReader
         }
 
         var objects = new List<FrameObject>();
+        if (WaitClassifier.Classify(frames).Kind is WaitKind.None or WaitKind.Sleep)
+        {
+            return (frames, objects); // the objects only say what a blocked thread waits on: a second, costly walk skipped
+        }
+
         foreach (ClrStackRoot root in thread.EnumerateStackRoots())
         {
             if (root.StackFrame is { } frame && indexBySp.TryGetValue(frame.StackPointer, out int index) && root.Object.Address != 0)
