@@ -5,7 +5,8 @@ namespace Tracer.HangTargets;
 /// <summary>
 /// A healthy service with a large heap: GIGABYTES of live objects (1 KiB arrays, so the heap has millions of objects),
 /// two workers idle on a queue, and a heartbeat thread that ticks every millisecond and remembers its longest stall.
-/// Prints "ready" when the heap is built; on a line on stdin prints "max-stall-ms N" and exits.
+/// Prints "ready" when the heap is built; on each line on stdin prints "max-stall-ms N" (the longest stall since the
+/// last such line) and starts over; ends at the end of stdin.
 /// </summary>
 internal static class BigHeap
 {
@@ -50,8 +51,11 @@ internal static class BigHeap
         Thread.Sleep(200);
         Interlocked.Exchange(ref maxStallTicks, 0);
         Console.WriteLine($"ready: {live.Count:N0} objects, {GC.GetTotalMemory(false) >> 20} MiB");
-        Console.ReadLine();
-        Console.WriteLine($"max-stall-ms {Interlocked.Read(ref maxStallTicks) * 1000.0 / Stopwatch.Frequency:F1}");
+        while (Console.ReadLine() is not null)
+        {
+            Console.WriteLine($"max-stall-ms {Interlocked.Exchange(ref maxStallTicks, 0) * 1000.0 / Stopwatch.Frequency:F1}");
+        }
+
         GC.KeepAlive(live);
         return 0;
     }

@@ -7,43 +7,12 @@ using Xunit.Abstractions;
 namespace Tracer.Integration.Tests;
 
 /// <summary>
-/// The snapshot reads the live process (ClrMD attached, threads stopped by ptrace only while read): the pause on a big
-/// heap, what the saved trace keeps of it, every thread's stack, and refusals. Tool and target share a private TMPDIR.
+/// The snapshot reads the live process (ClrMD attached, threads stopped by ptrace only while read): what the saved
+/// trace keeps of it, every thread's stack, and refusals (the pause on a big heap: <see cref="SnapshotPauseTests"/>). Tool and target share a private TMPDIR.
 /// </summary>
 public sealed class SnapshotAttachTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
-
-    /// <summary>The bound of issue 18: a snapshot pauses the target at most this long (the goal is 100 ms on a quiet machine).</summary>
-    private const double MaxPauseMs = 500;
-
-    [Fact]
-    public async Task Collect_on_a_healthy_2_GB_heap_for_15_s_pauses_it_less_than_500_ms_and_writes_no_large_file()
-    {
-        using TempDirectory tmp = ToolPaths.NewTempDirectory();
-        using ChildProcess target = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.HangTargetsDll, "big-heap", "2"], SnapshotTests.Env(tmp));
-        await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(240)); // building 2 million objects on a loaded machine
-
-        using ChildProcess tool = SnapshotTests.Tool(tmp, "collect", "-p", target.Id.ToString(CultureInfo.InvariantCulture), "--no-tui",
-            "--duration", "15s", "--format", "json", "--fail-on", "any", "-o", tmp.File("big.nettrace"));
-        int exit = await tool.WaitForExitAsync(s_timeout);
-        await target.Stdin.WriteLineAsync();
-        await target.Stdin.FlushAsync();
-        string stall = await target.WaitForLineAsync("max-stall-ms", s_timeout);
-        output.WriteLine($"{target.Stdout}\n{tool.Stderr}");
-
-        Assert.True(exit == 0, $"a healthy service has no finding: exit {exit}\n{tool.Stdout}\n{tool.Stderr}");
-        Assert.Contains("taking a snapshot", tool.Stderr, StringComparison.Ordinal); // it did look (the costly case)
-        using JsonDocument report = JsonDocument.Parse(tool.Stdout);
-        double pause = PauseMs(report);
-        double heartbeat = double.Parse(stall.Split(' ')[1], CultureInfo.InvariantCulture);
-        output.WriteLine($"pause {pause:F0} ms, longest heartbeat stall {heartbeat:F1} ms");
-        Assert.InRange(pause, 0.1, MaxPauseMs);
-        Assert.InRange(heartbeat, 0, MaxPauseMs);
-        string[] large = [.. Directory.EnumerateFiles(tmp.Path, "*", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 32L << 20)];
-        Assert.Empty(large);
-        SnapshotTests.AssertNoDumpLeft(tmp);
-    }
 
     [Fact]
     public async Task A_deadlock_found_by_the_automatic_snapshot_is_in_the_saved_trace_for_report_and_export()
@@ -131,14 +100,6 @@ public sealed class SnapshotAttachTests(ITestOutputHelper output)
         Assert.True(byName.TryGetValue(name, out JsonElement t), $"thread {name} is listed");
         Assert.StartsWith(state, t.GetProperty("state").GetString(), StringComparison.Ordinal);
         Assert.Contains(t.GetProperty("stack").EnumerateArray(), f => f.GetString()!.StartsWith(frame, StringComparison.Ordinal));
-    }
-
-    private static double PauseMs(JsonDocument report)
-    {
-        string note = Assert.Single(report.RootElement.GetProperty("trace").GetProperty("notes").EnumerateArray().Select(n => n.GetString()!),
-            n => n.Contains("threads were suspended for ", StringComparison.Ordinal));
-        string after = note[(note.IndexOf("suspended for ", StringComparison.Ordinal) + "suspended for ".Length)..];
-        return double.Parse(after.Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     private static string[] Kinds(JsonDocument r) => [.. r.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()!).Order()];

@@ -12,8 +12,11 @@ namespace Tracer.Engine.Snapshot;
 /// </summary>
 internal static class LiveAttach
 {
-    /// <summary>The longest one thread may take to stop (a thread in uninterruptible I/O stops when it returns).</summary>
-    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// The longest one thread may take to stop: it must be scheduled once to do so (a thread in uninterruptible I/O
+    /// stops when it returns), which on a saturated machine takes a while. Stopped threads are released on failure.
+    /// </summary>
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>Reads on a thread of its own: ptrace requests are only honoured from the thread that stopped the target.</summary>
     public static Task<ProcessSnapshot> ReadAsync(int pid, SnapshotOptions options, Func<int, string?> osThreadName)
