@@ -87,7 +87,7 @@ public sealed class SnapshotAnalysisTests
     }
 
     [Fact]
-    public void A_join_on_a_deadlocked_thread_says_which_thread_it_joins()
+    public void A_join_on_a_deadlocked_thread_is_listed_under_the_deadlock_not_as_a_hang_of_its_own()
     {
         SnapshotThread a = LockWaiter(10, "a", 0xb0, holding: 0xa0);
         SnapshotThread b = LockWaiter(11, "b", 0xa0, holding: 0xb0);
@@ -96,9 +96,10 @@ public sealed class SnapshotAnalysisTests
 
         IReadOnlyList<Finding> findings = Findings(snapshot);
 
-        Assert.Single(findings, f => f.Kind == FindingKinds.Deadlock);
-        Finding join = Assert.Single(findings, f => f.Kind == FindingKinds.Hang);
-        Assert.Contains("it joins a (tid 10), which is in a deadlock", join.Details);
+        Finding deadlock = Assert.Single(findings);
+        Assert.Equal(FindingKinds.Deadlock, deadlock.Kind);
+        Assert.Contains(deadlock.Threads, t => t.ThreadId == 1 && t.Role == "blocked in Thread.Join");
+        Assert.Contains(deadlock.Details, d => d.StartsWith("1 more thread is blocked because of this", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public static class SnapshotHangFinder
                     stackIdOf(b.Thread.OsThreadId), 0, snapshot.ProcessId))],
                 Locks = first.Lock is SnapshotLock l ? [new FindingLock(l.ObjectId, l.ObjectId, l.OwnerOsThreadId, SnapshotAnalysis.LockName(first))] : [],
                 Details = details,
-                Metrics = new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs },
+                Metrics = Dependent(first.Kind, new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs }),
             };
         }
     }
@@ -77,6 +77,17 @@ public static class SnapshotHangFinder
     /// lifetime wait, a runtime thread), is idle, not hung: the precision rule of docs/findings.md, as live.
     /// </summary>
     private static bool IsIdle(BlockedThread b) => b.Kind == WaitKind.Sleep || WaitClassifier.Classify(b.Thread.Frames).IsIdle;
+
+    /// <summary>A join or task wait is a symptom: FindingRoots lists it under what it waits for, or drops it when nothing else is stuck.</summary>
+    private static Dictionary<string, double> Dependent(WaitKind kind, Dictionary<string, double> metrics)
+    {
+        if (kind is WaitKind.ThreadJoin or WaitKind.TaskWait)
+        {
+            metrics[FindingRoots.DependentMetric] = 1;
+        }
+
+        return metrics;
+    }
 
     private static string GroupKey(BlockedThread b)
     {
