@@ -15,6 +15,7 @@ internal sealed class HungProcessWatch
     private readonly LiveTraceSession _session;
     private readonly AutoSnapshotOptions _options;
     private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _abandon = new();
     private readonly Task _watch;
     private volatile bool _started;
 
@@ -28,16 +29,24 @@ internal sealed class HungProcessWatch
     /// <summary>The snapshot taken, once it is complete.</summary>
     public ProcessSnapshot? Snapshot { get; private set; }
 
-    /// <summary>A snapshot not yet started will not start; one under way is finished (its findings belong in the report).</summary>
-    public async Task FinishAsync()
+    /// <summary>
+    /// A snapshot not yet started will not start; one under way is finished (its findings belong in the report),
+    /// unless <paramref name="force"/> (a second Ctrl+C) says to abandon it.
+    /// </summary>
+    public async Task FinishAsync(CancellationToken force)
     {
         if (!_started)
         {
             await _cancel.CancelAsync().ConfigureAwait(false);
         }
 
-        await _watch.ConfigureAwait(false);
+        using (force.Register(_abandon.Cancel))
+        {
+            await _watch.ConfigureAwait(false);
+        }
+
         _cancel.Dispose();
+        _abandon.Dispose();
     }
 
     private async Task WatchAsync()
@@ -79,7 +88,7 @@ internal sealed class HungProcessWatch
             + "(threads read attached, a pause of milliseconds, nothing written; --no-snapshot turns this off)");
         try
         {
-            ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(pid, _options.Snapshot, CancellationToken.None,
+            ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(pid, _options.Snapshot, _abandon.Token,
                 read => MergeDeadlocks(read with { TakenAtMs = takenAtMs }), _session.Tell).ConfigureAwait(false);
             Snapshot = snapshot with { TakenAtMs = takenAtMs };
             _session.Tell(SnapshotAnalysis.Describe(Snapshot));
@@ -91,10 +100,19 @@ internal sealed class HungProcessWatch
         }
         catch (TracerUserException ex)
         {
-            lock (_session.Analyzer.SyncRoot)
-            {
-                _session.Analyzer.Model.AddNote($"the automatic snapshot failed: {ex.Message}");
-            }
+            AddNote($"the automatic snapshot failed: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            AddNote("the automatic snapshot under way was abandoned: tracing was forced to stop");
+        }
+    }
+
+    private void AddNote(string note)
+    {
+        lock (_session.Analyzer.SyncRoot)
+        {
+            _session.Analyzer.Model.AddNote(note);
         }
     }
 

@@ -134,7 +134,7 @@ public sealed class LiveTraceSession : IDisposable
         CloseOutput();
         if (_hungWatch is not null)
         {
-            await _hungWatch.FinishAsync().ConfigureAwait(false); // its findings belong in the report and the sidecar
+            await _hungWatch.FinishAsync(force).ConfigureAwait(false); // its findings belong in the report and the sidecar
         }
 
         return reason;
