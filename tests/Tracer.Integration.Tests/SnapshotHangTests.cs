@@ -26,7 +26,7 @@ public sealed class SnapshotHangTests
         JsonElement[] findings = await SnapshotAsync("lock-leak", blockingLines: 2, expectedExit: 1, "--fail-on", "hang");
 
         Assert.DoesNotContain(findings, f => f.GetProperty("kind").GetString() == "deadlock");
-        JsonElement hang = Assert.Single(findings, f => f.GetProperty("threads").EnumerateArray().Any(t => t.GetProperty("name").GetString()!.StartsWith("waiter ", StringComparison.Ordinal)));
+        JsonElement hang = Assert.Single(findings, f => Causes(f).Any(t => t.GetProperty("name").GetString()!.StartsWith("waiter ", StringComparison.Ordinal)));
         Assert.Equal("hang", hang.GetProperty("kind").GetString());
         JsonElement waiter = Assert.Single(Causes(hang));
         Assert.True(waiter.TryGetProperty("heldBy", out _), "the holder of the leaked lock is named");

@@ -127,7 +127,7 @@ public sealed class SnapshotTests(ITestOutputHelper output)
         await demo.WaitForLineAsync("ready", s_timeout);
         demo.Signal(SigStop); // its diagnostic server cannot answer any more; killed on dispose
 
-        using ChildProcess tool = Tool(tmp, "snapshot", "-p", demo.Id.ToString(), "--timeout", "2s");
+        using ChildProcess tool = Tool(tmp, "snapshot", "-p", demo.Id.ToString(), "--dump", "--timeout", "2s");
         int exit = await tool.WaitForExitAsync(s_timeout);
 
         Assert.True(exit == 2, $"exit {exit}\n{tool.Stderr}");
@@ -154,7 +154,7 @@ public sealed class SnapshotTests(ITestOutputHelper output)
         AssertNoDumpLeft(tmp);
     }
 
-    private async Task<ChildProcess> StartDeadlockedDiningAsync(TempDirectory tmp)
+    internal static async Task<ChildProcess> StartDeadlockedDiningAsync(TempDirectory tmp)
     {
         ChildProcess demo = Demo(tmp, "dining-philosophers");
         for (int seat = 0; seat < 5; seat++)
@@ -165,7 +165,7 @@ public sealed class SnapshotTests(ITestOutputHelper output)
         return demo;
     }
 
-    private static void AssertDiningCycle(JsonElement deadlock)
+    internal static void AssertDiningCycle(JsonElement deadlock)
     {
         // The cycle; the main thread joining the philosophers is listed under it too.
         JsonElement[] threads = [.. deadlock.GetProperty("threads").EnumerateArray().Where(t => !t.GetProperty("role").GetString()!.Contains("Thread.Join", StringComparison.Ordinal))];

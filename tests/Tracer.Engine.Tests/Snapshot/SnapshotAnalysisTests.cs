@@ -118,6 +118,18 @@ public sealed class SnapshotAnalysisTests
         Assert.Empty(Findings(Snapshot([asyncMain, webHost, waiter], [])));
     }
 
+    [Fact]
+    public void Consumers_on_an_empty_queue_are_idle_but_the_same_threads_on_a_semaphore_are_hung()
+    {
+        SnapshotThread[] idle = [.. Enumerable.Range(0, 2).Select(i =>
+            Blocked(10 + i, $"worker-{i}", "System.Collections.Concurrent.BlockingCollection`1[System.Int32].TryTake", null) with { MadeProgress = false })];
+        SnapshotThread[] stuck = [.. Enumerable.Range(0, 2).Select(i =>
+            Blocked(10 + i, $"worker-{i}", "System.Threading.SemaphoreSlim.Wait", null) with { MadeProgress = false })];
+
+        Assert.Empty(Findings(Snapshot(idle, [])));
+        Assert.Equal(FindingKinds.Hang, Assert.Single(Findings(Snapshot(stuck, []))).Kind);
+    }
+
     private static IReadOnlyList<Finding> Findings(ProcessSnapshot snapshot) => SnapshotAnalysis.Analyze(snapshot).Findings.Snapshot();
 
     private static ProcessSnapshot Snapshot(SnapshotThread[] threads, SnapshotLock[] locks) =>

@@ -8,7 +8,7 @@ using Tracer.Engine.Snapshot;
 
 namespace Tracer.Cli.Commands;
 
-/// <summary>`snapshot`: who holds what in a process that is already hung (a heap dump read with ClrMD, then deleted).</summary>
+/// <summary>`snapshot`: who holds what in a process that is already hung (read with ClrMD attached, or from a heap dump with --dump).</summary>
 internal static class SnapshotCommand
 {
     private static readonly Option<int?> s_pid = CommonOptions.ProcessId("PID of the .NET process to inspect.");
@@ -18,19 +18,32 @@ internal static class SnapshotCommand
     private static readonly Option<TimeSpan?> s_hangAfter = CommonOptions.HangAfter();
     private static readonly Option<TimeSpan?> s_timeout = new("--timeout")
     {
-        Description = "Give up when the target has not written its dump after this long (default 30s; e.g. 1m, 00:01:00).",
+        Description = "With --dump: give up when the target has not written its dump after this long (default 30s; e.g. 1m, 00:01:00).",
         CustomParser = CommonOptions.ParseDuration,
+    };
+
+    private static readonly Option<bool> s_allStacks = new("--all-stacks")
+    {
+        Description = "Print every managed thread with its name, state and stack, identical stacks grouped with a count (JSON always has them).",
+    };
+
+    private static readonly Option<bool> s_dump = new("--dump")
+    {
+        Description = "Read a heap dump instead of the live process: the process is frozen while it is written (seconds for a large heap) "
+            + "and it needs about the process's memory in free space in TMPDIR (refused otherwise); deleted once read.",
     };
 
     public static Command Create()
     {
         var command = new Command("snapshot", CommandHelp.WithExamples(
-            "Inspect a process that is already hung: every thread's stack and who holds which lock, from a heap dump that is deleted at once. " +
-            "Reports deadlocks and threads blocked without progress (threads are watched for --hang-after after the dump).",
+            "Inspect a process that is already hung: every thread's stack and who holds which lock, read from the live process "
+            + "(suspended for tens of milliseconds, nothing written). Reports deadlocks and threads blocked without progress "
+            + "(threads are watched for --hang-after after the read).",
             "snapshot -p 4242",
+            "snapshot -p 4242 --all-stacks",
             "snapshot -n MyService --format json --fail-on deadlock"))
         {
-            s_pid, s_name, s_format, s_failOn, s_hangAfter, s_timeout,
+            s_pid, s_name, s_format, s_failOn, s_hangAfter, s_timeout, s_allStacks, s_dump,
         };
         command.Validators.Add(result =>
         {
@@ -46,25 +59,28 @@ internal static class SnapshotCommand
             {
                 IpcTimeout = parse.GetValue(s_timeout) ?? TimeSpan.FromSeconds(30),
                 Observe = CommonOptions.HangAfterOf(parse, s_hangAfter),
+                Dump = parse.GetValue(s_dump),
             };
             return await RunAsync(pid, options, parse.GetValue(s_format), parse.GetValue(s_failOn) ?? new HashSet<string>(),
-                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct);
+                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct, parse.GetValue(s_allStacks));
         });
         return command;
     }
 
-    internal static async Task<int> RunAsync(int pid, SnapshotOptions options, ReportFormat format, IReadOnlySet<string> failOn, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    internal static async Task<int> RunAsync(int pid, SnapshotOptions options, ReportFormat format, IReadOnlySet<string> failOn,
+        TextWriter stdout, TextWriter stderr, CancellationToken ct, bool allStacks = false)
     {
         TargetResolver.EnsureTraceable(pid);
         // Ctrl+C / SIGTERM cancel the snapshot (the temporary dump is deleted on the way out) instead of killing the tool.
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
-        stderr.WriteLine($"dotnet-tracer: taking a snapshot of {ProcFs.DisplayName(pid) ?? "process"} (pid {pid}): dump, read, then watch threads for {options.Observe.TotalSeconds:0.#} s");
-        ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(pid, options, cancel.Token);
-        stderr.WriteLine($"dotnet-tracer: snapshot of pid {pid} done: {snapshot.Threads.Count} threads, dump {snapshot.DumpBytes / 1048576.0:F1} MiB in {snapshot.CaptureMs / 1000:F2} s (deleted)");
+        stderr.WriteLine($"dotnet-tracer: taking a snapshot of {ProcFs.DisplayName(pid) ?? "process"} (pid {pid}): "
+            + (options.Dump ? "heap dump" : "attach and read threads (the process is suspended only while read)") + $", then watch threads for {options.Observe.TotalSeconds:0.#} s");
+        ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(pid, options, cancel.Token, notice: line => stderr.WriteLine($"dotnet-tracer: {line}"));
+        stderr.WriteLine($"dotnet-tracer: {SnapshotAnalysis.Describe(snapshot)}");
         TraceReport report = SnapshotAnalysis.Report(snapshot, new AnalysisOptions { HangAfter = options.Observe });
-        return ReportPrinter.Print(report, format, failOn, stdout);
+        return ReportPrinter.Print(report, format, failOn, stdout, allStacks);
 
         void Cancel(PosixSignalContext context)
         {

@@ -7,7 +7,8 @@ namespace Tracer.Cli.Output;
 /// <summary>Writes a report in the chosen format and turns --fail-on into the exit code.</summary>
 internal static class ReportPrinter
 {
-    public static int Print(TraceReport report, ReportFormat format, IReadOnlySet<string> failOn, TextWriter stdout)
+    /// <param name="allStacks">Text: also every thread's snapshot stack, grouped (JSON always carries them).</param>
+    public static int Print(TraceReport report, ReportFormat format, IReadOnlySet<string> failOn, TextWriter stdout, bool allStacks = false)
     {
         if (format == ReportFormat.Json)
         {
@@ -17,7 +18,7 @@ internal static class ReportPrinter
         }
         else
         {
-            TextReportWriter.Write(report, stdout);
+            TextReportWriter.Write(report, stdout, allStacks);
         }
 
         stdout.Flush();

@@ -3,6 +3,7 @@ using Tracer.Cli.Tui;
 using Tracer.Engine.Analysis;
 using Tracer.Engine.Collect;
 using Tracer.Engine.Reports;
+using Tracer.Engine.Snapshot;
 using Tracer.Rewriter;
 
 namespace Tracer.Cli.Tracing;
@@ -31,23 +32,25 @@ internal static class LiveRunner
 
         bool tui = UseTui(settings, stderr);
         string processName = (port is null || port.IsLocal ? ProcFs.DisplayName(pid) : null) ?? ProcFs.DisplayName(port?.CommandLine) ?? "process";
-        LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid));
+        // A process that is already hung sends no events: the session snapshots it once when nothing moves.
+        LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid)) with
+        {
+            AutoSnapshot = settings.NoSnapshot ? null : new AutoSnapshotOptions { Snapshot = new SnapshotOptions { Observe = settings.Analysis.HangAfter } },
+        };
 
         using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr); // nothing may write over the UI
         using var session = new LiveTraceSession(port ?? (IEventPipeEndpoint)new DiagnosticsClientEndpoint(pid), options);
         NameProcess(session, processName, ProcFs.ParentId(pid), tui ? null : stderr);
+        TextWriter notices = tui ? TextWriter.Null : stderr;
+        session.Notice += line => notices.WriteLine($"{Environment.NewLine}dotnet-tracer: {line}");
         await session.StartAsync(ct).ConfigureAwait(false);
         Announce(processName, pid, options, tui, stderr);
 
-        // A process that is already hung sends no events: the probe takes a snapshot when nothing moves.
-        using HungProcessProbe? probe = HungProcessProbe.Start(pid, session, settings, tui ? TextWriter.Null : stderr, signals.Force);
         StopReason reason = await DriveAsync(session, stop => session.RunAsync(stop, signals.Force), signals, tui, processName,
-            options.OutputPath, programOutput: null, () => ProcFs.Exists(pid) ? null : $"pid {pid} exited", stderr,
-            probe?.StopRequested ?? CancellationToken.None).ConfigureAwait(false);
-        reason = reason == StopReason.Interrupted && probe?.StopRequested.IsCancellationRequested == true ? StopReason.Finding : reason;
+            options.OutputPath, programOutput: null, () => ProcFs.Exists(pid) ? null : $"pid {pid} exited", stderr).ConfigureAwait(false);
         stderr.WriteLine($"dotnet-tracer: tracing stopped ({Describe(reason)})");
         session.SaveMetadata();
-        return await FinishAsync([session], options.OutputPath, settings, stdout, stderr, probe).ConfigureAwait(false);
+        return Finish([session], options.OutputPath, settings, stdout, stderr);
     }
 
     /// <summary>Launches a program suspended and traces it (and, unless told not to, its .NET children) from their first instruction.</summary>
@@ -97,7 +100,7 @@ internal static class LiveRunner
         // Within the UI the tracer has not ended the program yet: if it has exited, it did so by itself.
         Func<string?> targetEnd = () => launched.Process.HasExited ? TargetEnd.Describe(pid, launched.Process.ExitCode) : null;
         StopReason reason = await DriveAsync(tree.Root, stop => tree.RunAsync(stop, signals.Force), signals, tui, processName,
-            options.OutputPath, programOutput, targetEnd, stderr, CancellationToken.None).ConfigureAwait(false);
+            options.OutputPath, programOutput, targetEnd, stderr).ConfigureAwait(false);
         int? exitCode = await launched.StopAsync().ConfigureAwait(false);
         if (!launched.KilledByTracer)
         {
@@ -108,7 +111,7 @@ internal static class LiveRunner
             ? $"dotnet-tracer: tracing stopped ({Describe(reason)}); ended pid {pid}, which was still running"
             : $"dotnet-tracer: {TargetEnd.Describe(pid, exitCode)}");
         tree.SaveMetadata();
-        return await FinishAsync(tree.Sessions, options.OutputPath, settings, stdout, stderr, probe: null).ConfigureAwait(false);
+        return Finish(tree.Sessions, options.OutputPath, settings, stdout, stderr);
     }
 
     private static bool UseTui(LiveSettings settings, TextWriter stderr)
@@ -164,9 +167,9 @@ internal static class LiveRunner
 
     /// <summary>Runs tracing to its end under the UI (which blocks until the user quits) or with the progress line.</summary>
     private static async Task<StopReason> DriveAsync(LiveTraceSession shown, Func<CancellationToken, Task<StopReason>> run, InterruptSignals signals,
-        bool tui, string processName, string output, ProgramOutputLog? programOutput, Func<string?> targetEnd, TextWriter stderr, CancellationToken alsoStopOn)
+        bool tui, string processName, string output, ProgramOutputLog? programOutput, Func<string?> targetEnd, TextWriter stderr)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Interrupt, alsoStopOn);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Interrupt);
         Task<StopReason> running = run(stop.Token);
         if (tui)
         {
@@ -211,14 +214,12 @@ internal static class LiveRunner
         }
     }
 
-    private static async Task<int> FinishAsync(IReadOnlyList<LiveTraceSession> sessions, string output, LiveSettings settings,
-        TextWriter stdout, TextWriter stderr, HungProcessProbe? probe)
+    private static int Finish(IReadOnlyList<LiveTraceSession> sessions, string output, LiveSettings settings, TextWriter stdout, TextWriter stderr)
     {
         long bytes = sessions.Sum(s => s.BytesWritten);
         string children = sessions.Count > 1 ? $" and {sessions.Count - 1} child trace(s) next to it" : string.Empty;
         stderr.WriteLine($"dotnet-tracer: trace written to {output}{children} ({bytes / 1024.0:N0} KiB); replay with: dotnet-tracer report {output}");
         TraceReport report = TraceReport.Build([.. sessions.Select(s => new ReportPart(s.Analyzer.Model, s.Analyzer.Findings.Snapshot()))], output);
-        report = probe is null ? report : await probe.MergeAsync(report).ConfigureAwait(false);
         return ReportPrinter.Print(report, settings.Format, settings.FailOn, stdout);
     }
 

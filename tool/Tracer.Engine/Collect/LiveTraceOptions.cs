@@ -33,6 +33,8 @@ public sealed record LiveTraceOptions
     /// Tracer-Probes events are not enabled (the copy turns its probes into in-process edges), so nothing is found twice.
     /// </summary>
     public bool InProcessRaces { get; init; }
+    /// <summary>Attached sessions: snapshot the process once when it looks hung (null: never; launched processes need none).</summary>
+    public AutoSnapshotOptions? AutoSnapshot { get; init; }
     /// <summary>How long a call to the target may take before the tool gives up on it.</summary>
     public TimeSpan IpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -23,6 +23,7 @@ public sealed class LiveTraceSession : IDisposable
     private EventPipeDecoder? _decoder;
     private FlightRecorderWindow? _window;
     private ThreadNameWatcher? _threadNames;
+    private HungProcessWatch? _hungWatch;
     private long? _savedBytes;
 
     public LiveTraceSession(IEventPipeEndpoint endpoint, LiveTraceOptions options)
@@ -48,6 +49,10 @@ public sealed class LiveTraceSession : IDisposable
     public Task Completion => _decoderDone.Task;
     /// <summary>Completes when a finding named by <see cref="LiveTraceOptions.StopOn"/> appeared.</summary>
     public Task StopRequested => _findingStop.Task;
+    /// <summary>Lines for the user about what the session does to the target (the automatic snapshot), from any thread.</summary>
+    public event Action<string>? Notice;
+    /// <summary>The automatic snapshot, once taken (<see cref="LiveTraceOptions.AutoSnapshot"/>).</summary>
+    public Snapshot.ProcessSnapshot? Snapshot => _hungWatch?.Snapshot;
 
     /// <summary>Opens the output, starts the session and the decoder thread. The target keeps running (or stays suspended, for run).</summary>
     public async Task StartAsync(CancellationToken ct)
@@ -111,7 +116,10 @@ public sealed class LiveTraceSession : IDisposable
         _pump.Start();
         var thread = new Thread(Decode) { IsBackground = true, Name = "tracer-decoder" };
         thread.Start();
+        _hungWatch = _options.AutoSnapshot is { } auto ? new HungProcessWatch(this, auto) : null;
     }
+
+    internal void Tell(string line) => Notice?.Invoke(line);
 
     /// <summary>Why the runtime answered the session command with an error, or null when the failure was something else.</summary>
     private static string? RefusalByRuntime(Exception ex) => ex switch
@@ -134,6 +142,11 @@ public sealed class LiveTraceSession : IDisposable
         }
 
         CloseOutput();
+        if (_hungWatch is not null)
+        {
+            await _hungWatch.FinishAsync(force).ConfigureAwait(false); // its findings belong in the report and the sidecar
+        }
+
         return reason;
     }
 
@@ -184,8 +197,8 @@ public sealed class LiveTraceSession : IDisposable
         }
     }
 
-    /// <summary>Writes the sidecar with thread names and process facts known now (call after RunAsync).</summary>
-    public void SaveMetadata() => TraceMetadata.From(Analyzer.Model).Save(_options.OutputPath);
+    /// <summary>Writes the sidecar with thread names, process facts and the snapshot known now (call after RunAsync).</summary>
+    public void SaveMetadata() => (TraceMetadata.From(Analyzer.Model) with { Snapshot = Snapshot }).Save(_options.OutputPath);
 
     public void Dispose()
     {

@@ -47,6 +47,11 @@ public static class TraceFileAnalysis
         {
             metadata?.ApplyTo(analyzer.Model);
         }
+
+        if (metadata?.Snapshot is { } snapshot)
+        {
+            Snapshot.SnapshotMerge.Into(analyzer, snapshot, withinTrace: true); // what the live session's snapshot found
+        }
     }
 
     /// <summary>

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tracer.Engine.Model;
+using Tracer.Engine.Snapshot;
 
 namespace Tracer.Engine.Collect;
 
 /// <summary>
-/// What a live session knew that the .nettrace cannot hold (OS thread names, exit codes), saved next to it as
-/// FILE.meta.json so that a replay shows what live showed.
+/// What a live session knew that the .nettrace cannot hold (OS thread names, exit codes, the snapshot it took), saved
+/// next to it as FILE.meta.json so that a replay shows what live showed.
 /// </summary>
 public sealed record TraceMetadata
 {
@@ -17,6 +18,11 @@ public sealed record TraceMetadata
     public Dictionary<int, string> ThreadNames { get; init; } = new();
     /// <summary>Traces of child processes (file names relative to this trace's directory): the process tree's manifest.</summary>
     public List<ChildTrace> Children { get; init; } = [];
+    /// <summary>
+    /// The snapshot the session took of its process (threads, stacks, locks: data, not findings), merged into the
+    /// analysis of the file exactly as it was merged live (<see cref="SnapshotMerge"/>); null when none was taken.
+    /// </summary>
+    public ProcessSnapshot? Snapshot { get; init; }
 
     public static string PathFor(string tracePath) => tracePath + Suffix;
 
@@ -40,7 +46,7 @@ public sealed record TraceMetadata
         string path = PathFor(tracePath);
         try
         {
-            if (!File.Exists(path) || new FileInfo(path).Length > 16 * 1024 * 1024)
+            if (!File.Exists(path) || new FileInfo(path).Length > 64 * 1024 * 1024)
             {
                 return null;
             }

@@ -17,6 +17,10 @@ public sealed class ThreadInfo(int processId, int threadId, double firstSeenMs)
     /// <summary>Total time spent in runtime waits (handles, Monitor.Wait), in ms.</summary>
     public double HandleWaitMs { get; set; }
     public ThreadTimeline Timeline { get; } = new();
+    /// <summary>Its stack when a snapshot of the process was taken (a stack id), -1 when none was.</summary>
+    public int SnapshotStackId { get; set; } = -1;
+    /// <summary>What a snapshot saw it doing ("blocked in SemaphoreSlim.Wait", "running"), null when none was taken.</summary>
+    public string? SnapshotState { get; set; }
 
     /// <summary>The name to show. Linux gives a new thread its creator's OS name, so a thread started with `new Thread()`
     /// from a pool worker is called ".NET TP Worker" until it is named: a thread with that name that is not a pool

@@ -68,6 +68,7 @@ public static class JsonReportWriter
             w.WriteBoolean("poolWorker", t.PoolWorker);
             w.WriteNumber("lockWaitMs", Math.Round(t.LockWaitMs, 3));
             w.WriteNumber("handleWaitMs", Math.Round(t.HandleWaitMs, 3));
+            JsonSnapshotStacks.WriteThread(w, t);
             w.WriteEndObject();
         }
 
@@ -111,6 +112,7 @@ public static class JsonReportWriter
         }
 
         w.WriteEndArray();
+        JsonSnapshotStacks.WriteGroups(w, report.StackGroups);
         if (report.ThreadPool is { } pool)
         {
             WriteThreadPool(w, pool);

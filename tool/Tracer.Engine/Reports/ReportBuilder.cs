@@ -11,7 +11,11 @@ internal sealed class ReportBuilder(TraceModel model)
 
     public ReportThread Thread(ThreadInfo t) => new(
         t.ThreadId, t.ProcessId, t.ShownName is null ? null : TextSanitizer.Clean(t.ShownName), TextSanitizer.Clean(t.DisplayName),
-        t.FirstSeenMs, t.LastSeenMs, t.ExitedMs, t.IsPoolWorker, t.LockWaitMs, t.HandleWaitMs);
+        t.FirstSeenMs, t.LastSeenMs, t.ExitedMs, t.IsPoolWorker, t.LockWaitMs, t.HandleWaitMs)
+    {
+        State = t.SnapshotState is null ? null : TextSanitizer.Clean(t.SnapshotState),
+        Stack = t.SnapshotStackId >= 0 ? Frames(t.SnapshotStackId) : [],
+    };
 
     /// <summary>Contended locks, most total wait first. Waits still open at the trace's end count up to the end (so a
     /// deadlock's locks rank first, not last with 0 ms); locks only the tracer's own counter poller waited for are left out.</summary>

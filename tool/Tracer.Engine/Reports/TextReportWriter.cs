@@ -8,7 +8,8 @@ public static class TextReportWriter
 {
     private const int MaxFrames = 12;
 
-    public static void Write(TraceReport report, TextWriter w)
+    /// <param name="allStacks">Also every thread's snapshot stack, grouped (<see cref="TextStackGroups"/>).</param>
+    public static void Write(TraceReport report, TextWriter w, bool allStacks = false)
     {
         CultureInfo previous = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -18,6 +19,11 @@ public static class TextReportWriter
             WriteFindings(report, w);
             WriteLocks(report, w);
             WriteThreadPool(report, w);
+            if (allStacks)
+            {
+                TextStackGroups.Write(report, w);
+            }
+
             WriteNotes(report, w);
         }
         finally

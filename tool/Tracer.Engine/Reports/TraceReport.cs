@@ -23,6 +23,8 @@ public sealed record TraceReport
     public IReadOnlyList<ReportLock> Locks { get; init; } = [];
     public IReadOnlyList<ReportFinding> Findings { get; init; } = [];
     public ReportThreadPool? ThreadPool { get; init; }
+    /// <summary>Snapshot stacks grouped: identical stacks (and states) once, with their threads.</summary>
+    public IReadOnlyList<ReportStackGroup> StackGroups { get; init; } = [];
 
     public bool Has(string kind) => Findings.Any(f => f.Kind == kind);
 
@@ -34,7 +36,7 @@ public sealed record TraceReport
     {
         var builders = parts.Select(p => (Part: p, Builder: new ReportBuilder(p.Model))).ToList();
         bool many = parts.Count > 1;
-        return new TraceReport
+        var report = new TraceReport
         {
             TraceFile = traceFile,
             DurationMs = parts.Count == 0 ? 0 : parts.Max(p => p.Model.DurationMs),
@@ -54,8 +56,16 @@ public sealed record TraceReport
                 parts.SelectMany(p => p.Model.Processes.Values).ToDictionary(p => p.ProcessId, p => (IReadOnlySet<string>)p.NamedObjects)),
             ThreadPool = parts.Count == 0 ? null : ReportThreadPool.From(parts[0].Model.ThreadPool, parts[0].Findings),
         };
+        return report with { StackGroups = GroupStacks(report.Threads) };
     }
 
+    private static IReadOnlyList<ReportStackGroup> GroupStacks(IReadOnlyList<ReportThread> threads) =>
+    [
+        .. threads.Where(t => t.State is not null)
+            .GroupBy(t => (t.ProcessId, t.State, Frames: string.Join('\n', t.Stack)))
+            .Select(g => new ReportStackGroup(g.Key.ProcessId, [.. g.Select(t => t.ThreadId)], [.. g.Select(t => t.DisplayName)], g.Key.State!, g.First().Stack))
+            .OrderByDescending(g => g.ThreadIds.Count).ThenBy(g => g.ThreadIds[0]),
+    ];
 }
 
 /// <summary>One process's model and findings, as input to a report.</summary>
@@ -68,7 +78,16 @@ public sealed record ReportProcess(int ProcessId, string Name, string CommandLin
 }
 
 public sealed record ReportThread(int ThreadId, int ProcessId, string? Name, string DisplayName, double FirstSeenMs, double LastSeenMs,
-    double? ExitedMs, bool PoolWorker, double LockWaitMs, double HandleWaitMs);
+    double? ExitedMs, bool PoolWorker, double LockWaitMs, double HandleWaitMs)
+{
+    /// <summary>What a snapshot saw it doing; null when no snapshot was taken.</summary>
+    public string? State { get; init; }
+    /// <summary>Its stack at the snapshot, innermost first; empty when no snapshot was taken.</summary>
+    public IReadOnlyList<string> Stack { get; init; } = [];
+}
+
+/// <summary>Threads of one process with the same snapshot stack (dotnet-dump's pstacks), largest group first.</summary>
+public sealed record ReportStackGroup(int ProcessId, IReadOnlyList<int> ThreadIds, IReadOnlyList<string> Names, string State, IReadOnlyList<string> Frames);
 
 public sealed record ReportStack(int Count, IReadOnlyList<string> Frames);
 

@@ -1,8 +1,9 @@
 namespace Tracer.Engine.Snapshot;
 
 /// <summary>
-/// The state of a process at one instant, as read from a dump: every managed thread's stack and what it blocks on,
-/// and who owns each lock. Plain data, so the analysis over it is a pure function testable without a process.
+/// The state of a process at one instant, read from the suspended live process (or a dump): every managed thread's
+/// stack and what it blocks on, and who owns each lock. Plain data, so the analysis over it is a pure function testable
+/// without a process, and saved with a trace (FILE.meta.json) so that a replay finds what live found.
 /// </summary>
 public sealed record ProcessSnapshot
 {
@@ -15,9 +16,16 @@ public sealed record ProcessSnapshot
     public IReadOnlyDictionary<ulong, int> ThreadObjects { get; init; } = new Dictionary<ulong, int>();
     /// <summary>What the snapshot could not tell (no owners, unreadable heap, ...), said once each.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
-    /// <summary>Wall time of writing and reading the dump.</summary>
+    /// <summary>How it was read: <see cref="SnapshotMethods.Attach"/> or <see cref="SnapshotMethods.Dump"/>.</summary>
+    public string Method { get; init; } = SnapshotMethods.Attach;
+    /// <summary>Wall time of the whole read (attach, or writing and reading the dump).</summary>
     public double CaptureMs { get; init; }
+    /// <summary>How long the target was suspended (attach: from the first thread stopped to the last resumed).</summary>
+    public double PauseMs { get; init; }
+    /// <summary>Size of the dump written (0 when the process was read attached).</summary>
     public long DumpBytes { get; init; }
+    /// <summary>Trace time (ms since the session started) at which it was taken; 0 outside a trace.</summary>
+    public double TakenAtMs { get; init; }
     /// <summary>How long after the dump thread progress was watched (0 when it was not).</summary>
     public double ObservedMs { get; init; }
     /// <summary>Pending async flows and the primitives they wait on (null when the heap was not walked).</summary>
@@ -36,6 +44,16 @@ public sealed record SnapshotThread(int OsThreadId, int ManagedThreadId, string?
     public bool? MadeProgress { get; init; }
     /// <summary>How often the thread was scheduled while watched (null when unknown).</summary>
     public long? Wakeups { get; init; }
+    public bool IsFinalizer { get; init; }
+}
+
+/// <summary>The ways a snapshot is read.</summary>
+public static class SnapshotMethods
+{
+    /// <summary>ClrMD attached to the live process, suspended while read: no file, a pause of milliseconds.</summary>
+    public const string Attach = "attach";
+    /// <summary>A heap dump written by the runtime (snapshot --dump), read and deleted.</summary>
+    public const string Dump = "dump";
 }
 
 /// <summary>An object a frame refers to (an argument or local the GC reports).</summary>

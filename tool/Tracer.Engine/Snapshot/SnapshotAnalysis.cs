@@ -57,10 +57,11 @@ public static class SnapshotAnalysis
         return analyzer;
     }
 
-    /// <summary>Analyzes and builds the report, with the snapshot's own facts (size, time) in its notes.</summary>
+    /// <summary>The report of a snapshot on its own (the `snapshot` command): the same merge a trace gets, into an empty analysis.</summary>
     public static TraceReport Report(ProcessSnapshot snapshot, AnalysisOptions? options = null)
     {
-        TraceAnalyzer analyzer = Analyze(snapshot, options);
+        var analyzer = new TraceAnalyzer(options);
+        SnapshotMerge.Into(analyzer, snapshot, withinTrace: false);
         return TraceReport.Build(analyzer.Model, analyzer.Findings.Snapshot());
     }
 
@@ -103,13 +104,18 @@ public static class SnapshotAnalysis
 
     private static string LockText(SnapshotLock l) => TextSanitizer.Clean($"{l.TypeName ?? "object"} 0x{l.ObjectId:x}");
 
+    /// <summary>What was read and what it cost the target, in one line.</summary>
+    public static string Describe(ProcessSnapshot snapshot) =>
+        $"snapshot of pid {snapshot.ProcessId}: {snapshot.Threads.Count} managed threads, {snapshot.Locks.Count} held locks; " + (snapshot.Method == SnapshotMethods.Dump
+            ? $"dump of {snapshot.DumpBytes / 1048576.0:F1} MiB written and read in {snapshot.CaptureMs / 1000:F2} s (deleted)"
+            : $"read attached, the process suspended for {snapshot.PauseMs:F0} ms, nothing written");
+
     private static void AddNotes(Model.TraceModel model, ProcessSnapshot snapshot, IReadOnlyList<BlockedThread> blocked)
     {
-        model.AddNote($"snapshot of pid {snapshot.ProcessId}: {snapshot.Threads.Count} managed threads, {snapshot.Locks.Count} held locks; " +
-            $"dump of {snapshot.DumpBytes / 1048576.0:F1} MiB written and read in {snapshot.CaptureMs / 1000:F2} s (deleted)");
+        model.AddNote(Describe(snapshot));
         if (snapshot.ObservedMs > 0)
         {
-            model.AddNote($"threads were watched for {snapshot.ObservedMs / 1000:F1} s after the dump; blocked threads that the OS scheduled only in a few short bursts (a polling timed wait) or not at all count as hung");
+            model.AddNote($"threads were watched for {snapshot.ObservedMs / 1000:F1} s after the snapshot; blocked threads that the OS scheduled only in a few short bursts (a polling timed wait) or not at all count as hung");
         }
 
         if (snapshot.Async is AsyncHeap heap)

@@ -16,7 +16,7 @@ public static class SnapshotHangFinder
     {
         var owners = snapshot.Threads.ToDictionary(t => t.OsThreadId);
         IEnumerable<BlockedThread> stuck = blocked.Where(b =>
-            b.Kind != WaitKind.Sleep && b.Thread.MadeProgress != true && !inDeadlock.Contains(b.Thread.OsThreadId));
+            !IsIdle(b) && b.Thread.MadeProgress != true && !inDeadlock.Contains(b.Thread.OsThreadId));
         foreach (IGrouping<string, BlockedThread> group in stuck.GroupBy(GroupKey).OrderBy(g => g.Min(b => b.Thread.OsThreadId)))
         {
             BlockedThread first = group.First();
@@ -67,12 +67,26 @@ public static class SnapshotHangFinder
                     stackIdOf(b.Thread.OsThreadId), 0, snapshot.ProcessId))],
                 Locks = first.Lock is SnapshotLock l ? [new FindingLock(l.ObjectId, l.ObjectId, l.OwnerOsThreadId, SnapshotAnalysis.LockName(first))] : [],
                 Details = details,
-                // Joins and task waits are stuck only if what they wait for is: listed under that cause (FindingRoots).
-                Metrics = first.Kind is WaitKind.ThreadJoin or WaitKind.TaskWait
-                    ? new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs, [FindingRoots.DependentMetric] = 1 }
-                    : new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs },
+                Metrics = Dependent(first.Kind, new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs }),
             };
         }
+    }
+
+    /// <summary>
+    /// Waiting for time, or at an idle point the one wait classifier names (a consumer on an empty queue, the host's
+    /// lifetime wait, a runtime thread), is idle, not hung: the precision rule of docs/findings.md, as live.
+    /// </summary>
+    private static bool IsIdle(BlockedThread b) => b.Kind == WaitKind.Sleep || WaitClassifier.Classify(b.Thread.Frames).IsIdle;
+
+    /// <summary>A join or task wait is a symptom: FindingRoots lists it under what it waits for, or drops it when nothing else is stuck.</summary>
+    private static Dictionary<string, double> Dependent(WaitKind kind, Dictionary<string, double> metrics)
+    {
+        if (kind is WaitKind.ThreadJoin or WaitKind.TaskWait)
+        {
+            metrics[FindingRoots.DependentMetric] = 1;
+        }
+
+        return metrics;
     }
 
     private static string GroupKey(BlockedThread b)

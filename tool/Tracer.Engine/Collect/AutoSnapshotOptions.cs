@@ -1,0 +1,18 @@
+using Tracer.Engine.Snapshot;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>
+/// The "looks hung" policy of a session attached to a running process (<see cref="HungProcessWatch"/>): a deadlock
+/// that formed before attach sends no more events, so after <see cref="Quiet"/> without lock activity one snapshot is
+/// taken. It costs the target a pause of tens of milliseconds and writes nothing (docs/performance.md), so a healthy
+/// idle service may be snapshotted once per session: the price of not missing a hang that is already there.
+/// </summary>
+public sealed record AutoSnapshotOptions
+{
+    public static readonly TimeSpan DefaultQuiet = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long without contention starting or ending before the process looks hung.</summary>
+    public TimeSpan Quiet { get; init; } = DefaultQuiet;
+    public SnapshotOptions Snapshot { get; init; } = new();
+}

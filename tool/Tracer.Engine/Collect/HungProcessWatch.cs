@@ -1,0 +1,131 @@
+using Tracer.Engine.Analysis;
+using Tracer.Engine.Events;
+using Tracer.Engine.Snapshot;
+
+namespace Tracer.Engine.Collect;
+
+/// <summary>
+/// Watches a session attached to a running process and, when it looks hung (<see cref="AutoSnapshotOptions"/>), takes
+/// one snapshot and merges it into the session's analysis (<see cref="SnapshotMerge"/>), where its findings raise
+/// Found and --stop-on like any other. A deadlock is merged as soon as the threads are read (it is certain without
+/// watching them); the rest after the threads were watched. Once per session; a failed snapshot is a note.
+/// </summary>
+internal sealed class HungProcessWatch
+{
+    private readonly LiveTraceSession _session;
+    private readonly AutoSnapshotOptions _options;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _abandon = new();
+    private readonly Task _watch;
+    private volatile bool _started;
+
+    public HungProcessWatch(LiveTraceSession session, AutoSnapshotOptions options)
+    {
+        _session = session;
+        _options = options;
+        _watch = Task.Run(WatchAsync);
+    }
+
+    /// <summary>The snapshot taken, once it is complete.</summary>
+    public ProcessSnapshot? Snapshot { get; private set; }
+
+    /// <summary>
+    /// A snapshot not yet started will not start; one under way is finished (its findings belong in the report),
+    /// unless <paramref name="force"/> (a second Ctrl+C) says to abandon it.
+    /// </summary>
+    public async Task FinishAsync(CancellationToken force)
+    {
+        if (!_started)
+        {
+            await _cancel.CancelAsync().ConfigureAwait(false);
+        }
+
+        using (force.Register(_abandon.Cancel))
+        {
+            await _watch.ConfigureAwait(false);
+        }
+
+        _cancel.Dispose();
+        _abandon.Dispose();
+    }
+
+    private async Task WatchAsync()
+    {
+        long seen = LockEvents();
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(_options.Quiet, _cancel.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            long now = LockEvents();
+            if (_session.Analyzer.Findings.Any(FindingKinds.Deadlock))
+            {
+                return; // found live: nothing to look for
+            }
+
+            if (now == seen)
+            {
+                _started = true;
+                await SnapshotAsync().ConfigureAwait(false);
+                return;
+            }
+
+            seen = now;
+        }
+    }
+
+    private async Task SnapshotAsync()
+    {
+        int pid = _session.ProcessId;
+        double takenAtMs = _session.Elapsed.TotalMilliseconds;
+        _session.Tell($"no lock activity for {_options.Quiet.TotalSeconds:0.#} s; taking a snapshot of pid {pid} to look for a hang that formed before attach "
+            + "(threads read attached, a pause of milliseconds, nothing written; --no-snapshot turns this off)");
+        try
+        {
+            ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(pid, _options.Snapshot, _abandon.Token,
+                read => MergeDeadlocks(read with { TakenAtMs = takenAtMs }), _session.Tell).ConfigureAwait(false);
+            Snapshot = snapshot with { TakenAtMs = takenAtMs };
+            _session.Tell(SnapshotAnalysis.Describe(Snapshot));
+            SnapshotMerge.Into(_session.Analyzer, Snapshot, withinTrace: true);
+            lock (_session.Analyzer.SyncRoot)
+            {
+                _session.Analyzer.Model.AddNote($"no lock activity after attach, so a snapshot was taken (after {_options.Quiet.TotalSeconds:0.#} s quiet): findings marked 'snapshot' come from it");
+            }
+        }
+        catch (TracerUserException ex)
+        {
+            AddNote($"the automatic snapshot failed: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            AddNote("the automatic snapshot under way was abandoned: tracing was forced to stop");
+        }
+    }
+
+    private void AddNote(string note)
+    {
+        lock (_session.Analyzer.SyncRoot)
+        {
+            _session.Analyzer.Model.AddNote(note);
+        }
+    }
+
+    /// <summary>A cycle in what was read is certain already: report (and stop on) it without waiting for the watch.</summary>
+    private void MergeDeadlocks(ProcessSnapshot read)
+    {
+        if (SnapshotAnalysis.Analyze(read, _session.Analyzer.Options).Findings.Any(FindingKinds.Deadlock))
+        {
+            SnapshotMerge.Into(_session.Analyzer, read, withinTrace: true, kinds: [FindingKinds.Deadlock]);
+        }
+    }
+
+    // Torn reads of the counters are harmless: any change means the locks are alive.
+    private long LockEvents() =>
+        _session.Analyzer.Model.KindCounts[(int)TraceEventKind.ContentionStart] + _session.Analyzer.Model.KindCounts[(int)TraceEventKind.ContentionStop];
+}

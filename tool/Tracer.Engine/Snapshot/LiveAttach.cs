@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Microsoft.Diagnostics.Runtime;
+using Tracer.Engine.Collect;
+
+namespace Tracer.Engine.Snapshot;
+
+/// <summary>
+/// Reads a live process with ClrMD attached to it: the runtime's debugging library (DAC) is loaded while the target
+/// runs, then every thread is stopped (<see cref="ThreadFreezer"/>), threads, stacks and locks are read straight from
+/// its memory, and every thread resumes. No file is written and no heap is walked, so the pause depends on the number
+/// of threads, not on the size of the heap (measured in docs/performance.md).
+/// </summary>
+internal static class LiveAttach
+{
+    /// <summary>
+    /// The longest one thread may take to stop: it must be scheduled once to do so (a thread in uninterruptible I/O
+    /// stops when it returns), which on a saturated machine takes a while. Stopped threads are released on failure.
+    /// </summary>
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Reads on a thread of its own: ptrace requests are only honoured from the thread that stopped the target.</summary>
+    public static Task<ProcessSnapshot> ReadAsync(int pid, SnapshotOptions options, Func<int, string?> osThreadName)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            throw new TracerUserException("dotnet-tracer cannot snapshot itself");
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new TracerUserException("the snapshot reads a live process through ptrace, which needs Linux; use --dump elsewhere");
+        }
+
+        var done = new TaskCompletionSource<ProcessSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(Read(pid, options, osThreadName));
+            }
+            catch (Exception ex) when (ex is ClrDiagnosticsException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                // ClrMD's words for a process that exited or memory it may not read: one line, not a stack trace
+                done.SetException(ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid) : new TracerUserException($"cannot read process {pid}: {ex.Message}"));
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        }) { IsBackground = true, Name = "tracer-snapshot" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static ProcessSnapshot Read(int pid, SnapshotOptions options, Func<int, string?> osThreadName)
+    {
+        var total = Stopwatch.StartNew();
+        using DataTarget target = Open(pid);
+        using ClrRuntime runtime = RuntimeReader.CreateRuntime(target, pid);
+        RuntimeReader.WarmUp(runtime);
+        var pause = Stopwatch.StartNew();
+        ProcessSnapshot snapshot;
+        int stopped;
+        // While the target is frozen, every slice of CPU this thread waits for is pause: ask for more (root only).
+        ThreadNice.Set(-10);
+        using (ThreadFreezer frozen = Freeze(pid))
+        {
+            stopped = frozen.Count;
+            target.DataReader.FlushCachedData();
+            runtime.FlushCachedData(); // anything the DAC read while the target ran is stale
+            snapshot = RuntimeReader.Read(runtime, pid, osThreadName, pause, options.PauseBudget);
+            snapshot = RunReaders(runtime, snapshot, options, pause);
+        } // every thread resumes here
+
+        pause.Stop();
+        ThreadNice.Set(0);
+        return snapshot with
+        {
+            Method = SnapshotMethods.Attach,
+            PauseMs = pause.Elapsed.TotalMilliseconds,
+            CaptureMs = total.Elapsed.TotalMilliseconds,
+            Notes = [.. snapshot.Notes, $"{stopped} threads were suspended for {pause.Elapsed.TotalMilliseconds:F0} ms while read"],
+        };
+    }
+
+    /// <summary>Attaches without stopping anything: the DAC's start-up (hundreds of ms) runs while the target does.</summary>
+    private static DataTarget Open(int pid)
+    {
+        try
+        {
+            return DataTarget.AttachToProcess(pid, suspend: false);
+        }
+        catch (Exception ex) when (ex is ClrDiagnosticsException or UnauthorizedAccessException or IOException or ArgumentException
+            or InvalidOperationException or PlatformNotSupportedException)
+        {
+            throw ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid)
+                : new TracerUserException($"cannot attach to process {pid} ({ProcFs.Name(pid) ?? "?"}) to read its threads: {ex.Message.TrimEnd('.')}");
+        }
+    }
+
+    private static ThreadFreezer Freeze(int pid) =>
+        ThreadProgress.IsGone(pid) ? throw SnapshotCapture.Exited(pid) : ThreadFreezer.Freeze(pid, s_stopTimeout);
+
+    private static ProcessSnapshot RunReaders(ClrRuntime runtime, ProcessSnapshot snapshot, SnapshotOptions options, Stopwatch pause)
+    {
+        foreach (ISuspendedReader reader in options.Readers)
+        {
+            TimeSpan left = options.PauseBudget - pause.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                snapshot = snapshot with { Notes = [.. snapshot.Notes, $"{reader.What} not read: the pause budget of {options.PauseBudget.TotalMilliseconds:0} ms was used up"] };
+                continue;
+            }
+
+            using var budget = new CancellationTokenSource(left);
+            try
+            {
+                snapshot = reader.Read(runtime, snapshot, budget.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                snapshot = snapshot with { Notes = [.. snapshot.Notes, $"{reader.What}: stopped at the pause budget of {options.PauseBudget.TotalMilliseconds:0} ms"] };
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // a reader's bug must not leave the target frozen or lose what was read: it becomes a note
+                snapshot = snapshot with { Notes = [.. snapshot.Notes, $"{reader.What} could not be read: {ex.Message}"] };
+            }
+        }
+
+        return snapshot;
+    }
+}
