@@ -68,13 +68,13 @@ public static class DemoCatalog
         Hang("queue-worker-dies", "queues",
             "a worker throws before CountdownEvent.Signal: main waits forever. Fixed: Signal in finally",
             Hangs.QueueWorkerDiesDemo.Run),
-        Hang("async-semaphore-leak", "semaphores (async)",
+        AsyncHang("async-semaphore-leak", "semaphores (async)",
             "handlers await SemaphoreSlim(2).WaitAsync and skip Release when they throw: later requests await forever, no thread blocked but Main. Fixed: Release in finally",
             AsyncHangs.AsyncSemaphoreLeakDemo.Run),
-        Hang("async-event-never-set", "events (async)",
+        AsyncHang("async-event-never-set", "events (async)",
             "readers await a TaskCompletionSource the loader completes only on success; it throws first. Fixed: TrySetException on every failure path",
             AsyncHangs.AsyncEventNeverSetDemo.Run),
-        Hang("async-queue-writer-dies", "queues (async)",
+        AsyncHang("async-queue-writer-dies", "queues (async)",
             "a Channel producer crashes without completing the writer: the consumer awaits ReadAsync forever. Fixed: Writer.Complete(error) in a catch",
             AsyncHangs.AsyncQueueWriterDiesDemo.Run),
         Hang("exit-hang", "threads: foreground/background",
@@ -89,6 +89,9 @@ public static class DemoCatalog
     /// </summary>
     private static DemoInfo Hang(string name, string topic, string description, Func<bool, int> run) =>
         new(name, topic, description, "hang", run) { StopOnGrace = TimeSpan.FromSeconds(1.5), MaxDuration = TimeSpan.FromSeconds(15) };
+
+    private static DemoInfo AsyncHang(string name, string topic, string description, Func<bool, int> run) =>
+        Hang(name, topic, description, run) with { NamedBySnapshot = true };
 
     public static DemoInfo? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -130,21 +130,7 @@ public sealed class RaceRewriterTests
     }
 
     /// <summary>The corpus in its own build output (tests/Tracer.RaceCorpus/bin/CONFIG/net10.0), same configuration as the tests.</summary>
-    private static string CorpusDll
-    {
-        get
-        {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            DirectoryInfo? root = new(AppContext.BaseDirectory);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Tracer.sln")))
-            {
-                root = root.Parent;
-            }
-
-            Assert.NotNull(root);
-            return Path.Combine(root.FullName, "tests", "Tracer.RaceCorpus", "bin", configuration, "net10.0", "Tracer.RaceCorpus.dll");
-        }
-    }
+    private static string CorpusDll => ToolPaths.OwnOutput("Tracer.RaceCorpus");
 
     private static IEnumerable<string> CorpusCases()
     {

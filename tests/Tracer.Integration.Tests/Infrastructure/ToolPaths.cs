@@ -7,10 +7,29 @@ internal static class ToolPaths
 
     public static string DemosDll => Path.Combine(AppContext.BaseDirectory, "Tracer.Demos.dll");
 
-    public static string HangTargetsDll => Path.Combine(AppContext.BaseDirectory, "Tracer.HangTargets.dll");
+    public static string HangTargetsDll => OwnOutput("Tracer.HangTargets");
 
     /// <summary>The precision corpus: programs shaped like real services, healthy and sick (tests/Tracer.Corpus).</summary>
-    public static string CorpusDll => Path.Combine(AppContext.BaseDirectory, "Tracer.Corpus.dll");
+    public static string CorpusDll => OwnOutput("Tracer.Corpus");
+
+    /// <summary>
+    /// A test program in its own build output (tests/NAME/bin/CONFIG/net10.0/NAME.dll), same configuration as the tests.
+    /// Not copied next to the tests: those that use ASP.NET Core's shared framework would make the build drop package
+    /// assemblies the tool needs from this directory (the tool runs from here on Microsoft.NETCore.App alone).
+    /// </summary>
+    public static string OwnOutput(string project)
+    {
+        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        DirectoryInfo? root = new(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Tracer.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return root is null
+            ? throw new InvalidOperationException($"no Tracer.sln above {AppContext.BaseDirectory}")
+            : Path.Combine(root.FullName, "tests", project, "bin", configuration, "net10.0", project + ".dll");
+    }
 
     public static string Dotnet => Tracer.Engine.Collect.LaunchedProcess.DotnetHost();
 

@@ -73,7 +73,9 @@ public sealed class FaultedTaskDetector : IDetector
         sink.Report(new Finding
         {
             Kind = FindingKinds.TaskFault,
-            Severity = Severity.Warning,
+            // Advisory: the TPL events say a task faulted, not whether the program observed the exception (a handled
+            // fault is normal), so this is a note to check, not evidence that work is held up.
+            Severity = Severity.Info,
             Summary = $"{ordered.Count} task(s) ended with an exception ({kinds} different); check that the program saw every one",
             TimeMs = ordered[0].TimeMs,
             Key = "task-fault",

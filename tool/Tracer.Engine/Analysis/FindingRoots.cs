@@ -45,7 +45,7 @@ public static class FindingRoots
             if (hang.Locks[0].OwnerThreadId is int holder
                 && result.FindIndex(d => d.Kind == FindingKinds.Deadlock && d.Threads.Any(t => t.ThreadId == holder)) is int at and >= 0)
             {
-                result[at] = Absorb(result[at], hang, "wait for a lock held by a thread in this cycle", onlyRole: "waits");
+                result[at] = Absorb(result[at], hang, "for a lock held by a thread in this cycle", onlyRole: "waits");
                 result.Remove(hang);
             }
         }
@@ -61,7 +61,7 @@ public static class FindingRoots
 
             if (cause >= 0)
             {
-                result[cause] = Absorb(result[cause], symptom, "wait for the threads above (they join them or wait on their tasks)", onlyRole: null);
+                result[cause] = Absorb(result[cause], symptom, "for the threads above (joins them or waits on their tasks)", onlyRole: null);
             }
         }
 
@@ -110,7 +110,7 @@ public static class FindingRoots
             return cause;
         }
 
-        string who = added.Count == 1 ? "1 more thread is blocked because of this: it" : $"{added.Count} more threads are blocked because of this: they";
+        string who = added.Count == 1 ? "1 more thread waits" : $"{added.Count} more threads wait";
         return cause with
         {
             Threads = [.. cause.Threads, .. added],

@@ -2,7 +2,7 @@ namespace Tracer.Engine.Reports;
 
 /// <summary>
 /// A finding's threads grouped by what they do and where: same role, same primitive, same lock and holder, and the
-/// same stack. The one place a report groups threads, so "12 threads in X → SemaphoreSlim.Wait" reads as one line and
+/// same place (innermost user frame; the whole stack when it has none). The one place a report groups threads, so "12 threads in X → SemaphoreSlim.Wait" reads as one line and
 /// one stack, whichever finding lists them.
 /// </summary>
 public static class ThreadGroups
@@ -14,7 +14,11 @@ public static class ThreadGroups
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (ReportFindingThread t in threads)
         {
-            string key = string.Join("\n", [t.Role, t.Primitive ?? string.Empty, t.WaitsForLock?.ToString() ?? string.Empty, t.HeldBy?.ToString() ?? string.Empty, .. t.Frames]);
+            // Same place: the innermost user frame and the primitive (sampled stacks of one loop differ in depth and in the
+            // frames above it); a stack with no user frame is grouped by its whole self.
+            string? where = t.Frames.FirstOrDefault(f => !Symbols.StackResolver.IsFrameworkFrame(f));
+            string place = where is null ? string.Join("\n", t.Frames) : where;
+            string key = string.Join("\n", [t.Role, t.Primitive ?? string.Empty, t.WaitsForLock?.ToString() ?? string.Empty, t.HeldBy?.ToString() ?? string.Empty, place]);
             if (index.TryGetValue(key, out int at))
             {
                 groups[at].Threads.Add(t);

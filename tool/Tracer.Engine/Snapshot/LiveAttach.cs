@@ -52,7 +52,23 @@ internal static class LiveAttach
         return done.Task;
     }
 
+    private static int s_readPid;
+
+    /// <summary>
+    /// The target died while ClrMD read it: its reader then throws from inside a callback of the runtime's debugging
+    /// library (or from its clean-up on another thread), which no catch can reach, so the last-resort handler asks here
+    /// to say it in the user's terms. The pid is kept after the read: the clean-up may throw later.
+    /// </summary>
+    public static string? ExitedDuringRead() =>
+        Volatile.Read(ref s_readPid) is int pid and not 0 && ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid).Message : null;
+
     private static ProcessSnapshot Read(int pid, SnapshotOptions options, Func<int, string?> osThreadName)
+    {
+        Volatile.Write(ref s_readPid, pid);
+        return ReadAttached(pid, options, osThreadName);
+    }
+
+    private static ProcessSnapshot ReadAttached(int pid, SnapshotOptions options, Func<int, string?> osThreadName)
     {
         var total = Stopwatch.StartNew();
         using DataTarget target = Open(pid);
@@ -74,6 +90,7 @@ internal static class LiveAttach
 
         pause.Stop();
         ThreadNice.Set(0);
+        snapshot = SecondAsyncLook(pid, target, runtime, snapshot, options);
         return snapshot with
         {
             Method = SnapshotMethods.Attach,
@@ -81,6 +98,35 @@ internal static class LiveAttach
             CaptureMs = total.Elapsed.TotalMilliseconds,
             Notes = [.. snapshot.Notes, $"{stopped} threads were suspended for {pause.Elapsed.TotalMilliseconds:F0} ms while read"],
         };
+    }
+
+    /// <summary>
+    /// Flows queued on a semaphore with no permit free, not proven orphans: after the watch period, a second brief
+    /// freeze reads the async state again over the same attach (loading the runtime's debugging library a second time
+    /// in one process is not safe), so "nothing released it meanwhile" is seen, not assumed.
+    /// </summary>
+    private static ProcessSnapshot SecondAsyncLook(int pid, DataTarget target, ClrRuntime runtime, ProcessSnapshot snapshot, SnapshotOptions options)
+    {
+        if (options.Observe <= TimeSpan.Zero || !Async.AsyncStateReader.NeedsSecondLook(snapshot.Async))
+        {
+            return snapshot;
+        }
+
+        var gap = Stopwatch.StartNew();
+        Thread.Sleep(options.Observe); // the target runs meanwhile: this is the time it had to release a permit
+        using ThreadFreezer frozen = Freeze(pid);
+        target.DataReader.FlushCachedData();
+        runtime.FlushCachedData();
+        using var budget = new CancellationTokenSource(options.PauseBudget);
+        try
+        {
+            Async.AsyncHeap again = Async.AsyncHeapWalker.Walk(runtime, snapshot.Threads, budget.Token);
+            return snapshot with { AsyncSecondLook = again, AsyncLookGapMs = gap.Elapsed.TotalMilliseconds };
+        }
+        catch (OperationCanceledException)
+        {
+            return snapshot with { Notes = [.. snapshot.Notes, "the second look at async flows stopped at the pause budget"] };
+        }
     }
 
     /// <summary>Attaches without stopping anything: the DAC's start-up (hundreds of ms) runs while the target does.</summary>

@@ -39,23 +39,10 @@ public static class SnapshotCapture
             observedMs = (clock.Elapsed - sampledAt).TotalMilliseconds;
         }
 
-        // Flows queued on a semaphore with no permit free, not proven orphans: look again, as threads were watched
-        // (a second brief attach; a dump is not written twice).
-        Async.AsyncHeap? secondLook = null;
-        double gapMs = 0;
-        if (!options.Dump && options.Observe > TimeSpan.Zero && Async.AsyncStateReader.NeedsSecondLook(read.Async))
-        {
-            ProcessSnapshot again = await LiveAttach.ReadAsync(pid, options, Name).WaitAsync(ct).ConfigureAwait(false);
-            gapMs = (clock.Elapsed - sampledAt).TotalMilliseconds;
-            secondLook = again.Async;
-        }
-
         Dictionary<int, ThreadActivity.Activity> activity = ThreadActivity.Judge(samples);
         return read with
         {
             ObservedMs = observedMs,
-            AsyncSecondLook = secondLook,
-            AsyncLookGapMs = gapMs,
             Threads = [.. read.Threads.Select(t => activity.TryGetValue(t.OsThreadId, out ThreadActivity.Activity a) ? t with { Wakeups = a.Wakeups, MadeProgress = a.MadeProgress } : t)],
         };
     }
@@ -70,6 +57,9 @@ public static class SnapshotCapture
             samples.Add(ThreadProgress.Sample(pid) ?? throw Exited(pid));
         }
     }
+
+    /// <summary>The message for a target that died while it was read attached (see LiveAttach), or null.</summary>
+    public static string? ExitedDuringRead() => LiveAttach.ExitedDuringRead();
 
     internal static TracerUserException Exited(int pid) => new($"process {pid} exited during the snapshot; nothing to report");
 }
