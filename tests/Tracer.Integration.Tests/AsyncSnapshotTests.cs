@@ -111,7 +111,7 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         using ChildProcess bug = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.DemosDll, demo], SnapshotTests.Env(tmp));
         await bug.WaitForLineAsync(ready, s_timeout);
         await Task.Delay(500); // the last flows reach their await just after the line
-        using ChildProcess tool = SnapshotTests.Tool(tmp, "snapshot", "-p", bug.Id.ToString(), "--format", "json");
+        using ChildProcess tool = SnapshotTests.Tool(tmp, "snapshot", "-p", bug.Id.ToString(), "--dump", "--format", "json");
         Assert.Equal(0, await tool.WaitForExitAsync(s_timeout));
         using JsonDocument report = JsonDocument.Parse(tool.Stdout);
 
@@ -122,27 +122,6 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
 
         using ChildProcess cure = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.DemosDll, demo, "--fixed"], SnapshotTests.Env(tmp));
         Assert.Equal(0, await cure.WaitForExitAsync(s_timeout));
-    }
-
-    [Fact]
-    public async Task Collect_attached_to_an_async_deadlock_reports_it_from_its_automatic_snapshot()
-    {
-        using TempDirectory tmp = ToolPaths.NewTempDirectory();
-        using ChildProcess target = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.HangTargetsDll, "async-cycle"], SnapshotTests.Env(tmp));
-        await target.WaitForLineAsync("blocking: debit and audit", s_timeout);
-
-        var clock = Stopwatch.StartNew();
-        using ChildProcess tool = SnapshotTests.Tool(tmp, "collect", "-p", target.Id.ToString(), "--no-tui", "--stop-on", "deadlock", "--duration", "60s",
-            "--format", "json", "-o", tmp.File("async.nettrace"));
-        int exit = await tool.WaitForExitAsync(s_timeout);
-        output.WriteLine($"collect took {clock.Elapsed.TotalSeconds:F2} s to the finding\n{tool.Stderr}");
-
-        Assert.True(exit == 0, tool.Stderr);
-        using JsonDocument report = JsonDocument.Parse(tool.Stdout);
-        JsonElement deadlock = Assert.Single(report.RootElement.GetProperty("findings").EnumerateArray(), f => Kind(f) == "deadlock");
-        Assert.StartsWith("snapshot: async deadlock", Summary(deadlock), StringComparison.Ordinal);
-        Assert.Contains("Transfers.DebitAsync", Summary(deadlock), StringComparison.Ordinal);
-        SnapshotTests.AssertNoDumpLeft(tmp);
     }
 
     private static string Kind(JsonElement f) => f.GetProperty("kind").GetString()!;
@@ -161,7 +140,7 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         await target.WaitForLineAsync(ready, s_timeout);
 
         var clock = Stopwatch.StartNew();
-        using ChildProcess tool = SnapshotTests.Tool(tmp, ["snapshot", "-p", target.Id.ToString(), "--format", "json", .. toolOptions]);
+        using ChildProcess tool = SnapshotTests.Tool(tmp, ["snapshot", "-p", target.Id.ToString(), "--dump", "--format", "json", .. toolOptions]);
         int exit = await tool.WaitForExitAsync(s_timeout);
         output.WriteLine($"{mode}: snapshot answered in {clock.Elapsed.TotalSeconds:F2} s\n{tool.Stdout}\n{tool.Stderr}");
 

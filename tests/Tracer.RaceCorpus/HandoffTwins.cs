@@ -56,7 +56,9 @@ internal static class HandoffTwins
             items.CompleteAdding();
         });
         producer.Start();
-        foreach (Box box in items.GetConsumingEnumerable())
+        // Take/TryTake are hand-offs on the collection; a foreach over GetConsumingEnumerable() is not modelled yet
+        // (its MoveNext is an interface call on the enumerator: README, run --races limits).
+        while (items.TryTake(out Box? box, Timeout.Infinite))
         {
             box.Value++;
         }

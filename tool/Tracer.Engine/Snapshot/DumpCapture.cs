@@ -44,6 +44,9 @@ internal static class DumpCapture
                 using DataTarget target = DataTarget.LoadDump(dumpPath);
                 using ClrRuntime runtime = RuntimeReader.CreateRuntime(target, pid);
                 ProcessSnapshot fromDump = RuntimeReader.Read(runtime, pid, osThreadName, Stopwatch.StartNew(), TimeSpan.MaxValue); // a file: no pause to bound
+                // A dump holds still, so its heap can be walked for async flows; a live process frozen mid-allocation
+                // crashed the runtime's debugging library during the walk, so the attached path does not walk it.
+                fromDump = new Async.AsyncStateReader().Read(runtime, fromDump, CancellationToken.None);
                 foreach (ISuspendedReader reader in options.Readers)
                 {
                     fromDump = reader.Read(runtime, fromDump, CancellationToken.None);

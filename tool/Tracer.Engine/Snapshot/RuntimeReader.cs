@@ -87,7 +87,9 @@ internal static class RuntimeReader
     {
         if (target.ClrVersions.Length == 0)
         {
-            throw new TracerUserException($"process {pid} has no .NET runtime ClrMD can read (a runtime too old, or not .NET Core)");
+            // A process that died as it was opened shows no modules either: say that, not "no runtime".
+            throw ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid)
+                : new TracerUserException($"process {pid} has no .NET runtime ClrMD can read (a runtime too old, or not .NET Core)");
         }
 
         ClrInfo clr = target.ClrVersions[0];

@@ -15,5 +15,5 @@ public sealed record SnapshotOptions
     /// <summary>Write and read a heap dump instead of attaching (snapshot --dump): slow, large, needs free space.</summary>
     public bool Dump { get; init; }
     /// <summary>More readers run while the target is suspended (<see cref="ISuspendedReader"/>).</summary>
-    public IReadOnlyList<ISuspendedReader> Readers { get; init; } = [new Async.AsyncStateReader()];
+    public IReadOnlyList<ISuspendedReader> Readers { get; init; } = [];
 }
