@@ -8,6 +8,9 @@ public static class TextReportWriter
 {
     private const int MaxFrames = 12;
 
+    // A finding shows the stacks of its largest groups; the JSON report has every thread's stack.
+    private const int MaxStackGroups = 6;
+
     /// <param name="allStacks">Also every thread's snapshot stack, grouped (<see cref="TextStackGroups"/>).</param>
     public static void Write(TraceReport report, TextWriter w, bool allStacks = false)
     {
@@ -72,7 +75,8 @@ public static class TextReportWriter
                 w.WriteLine($"    {detail}");
             }
 
-            foreach (ThreadGroup g in groups.Where(g => g.First.Frames.Count > 0))
+            List<ThreadGroup> withStacks = groups.Where(g => g.First.Frames.Count > 0).ToList();
+            foreach (ThreadGroup g in withStacks.OrderByDescending(g => g.Count).Take(MaxStackGroups).OrderBy(withStacks.IndexOf))
             {
                 w.WriteLine(g.Count == 1 ? $"    stack of {g.First.DisplayName}:" : $"    stack of {g.Count} threads ({ThreadGroups.Names(g)}):");
                 foreach (string frame in g.First.Frames.Take(MaxFrames))
@@ -84,6 +88,11 @@ public static class TextReportWriter
                 {
                     w.WriteLine($"      ... {g.First.Frames.Count - MaxFrames} more frames");
                 }
+            }
+
+            if (withStacks.Count > MaxStackGroups)
+            {
+                w.WriteLine($"    ... stacks of {withStacks.Count - MaxStackGroups} more groups in the JSON report (--format json)");
             }
 
             w.WriteLine();
