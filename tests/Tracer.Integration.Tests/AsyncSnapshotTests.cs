@@ -26,6 +26,16 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_heap_dump_reads_the_same_async_hang_as_the_attached_walk()
+    {
+        JsonElement[] attached = await SnapshotAsync("async-semaphore-leak", "blocking: 16 requests", expectedExit: 1, "--fail-on", "hang");
+        JsonElement[] dumped = await SnapshotAsync("async-semaphore-leak", "blocking: 16 requests", expectedExit: 1, "--fail-on", "hang", "--dump");
+
+        string Shape(JsonElement[] findings) => string.Join("; ", findings.Select(f => $"{Kind(f)}: {System.Text.RegularExpressions.Regex.Replace(Summary(f), "0x[0-9a-f]+", "0x…")}").Order(StringComparer.Ordinal));
+        Assert.Equal(Shape(dumped), Shape(attached));
+    }
+
+    [Fact]
     public async Task A_TaskCompletionSource_never_completed_is_an_orphan_hang()
     {
         JsonElement[] findings = await SnapshotAsync("async-tcs", "blocking: 4 requests", expectedExit: 1, "--fail-on", "hang");
@@ -111,7 +121,7 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         using ChildProcess bug = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.DemosDll, demo], SnapshotTests.Env(tmp));
         await bug.WaitForLineAsync(ready, s_timeout);
         await Task.Delay(500); // the last flows reach their await just after the line
-        using ChildProcess tool = SnapshotTests.Tool(tmp, "snapshot", "-p", bug.Id.ToString(), "--dump", "--format", "json");
+        using ChildProcess tool = SnapshotTests.Tool(tmp, "snapshot", "-p", bug.Id.ToString(), "--format", "json");
         Assert.Equal(0, await tool.WaitForExitAsync(s_timeout));
         using JsonDocument report = JsonDocument.Parse(tool.Stdout);
 
@@ -140,7 +150,7 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         await target.WaitForLineAsync(ready, s_timeout);
 
         var clock = Stopwatch.StartNew();
-        using ChildProcess tool = SnapshotTests.Tool(tmp, ["snapshot", "-p", target.Id.ToString(), "--dump", "--format", "json", .. toolOptions]);
+        using ChildProcess tool = SnapshotTests.Tool(tmp, ["snapshot", "-p", target.Id.ToString(), "--format", "json", .. toolOptions]);
         int exit = await tool.WaitForExitAsync(s_timeout);
         output.WriteLine($"{mode}: snapshot answered in {clock.Elapsed.TotalSeconds:F2} s\n{tool.Stdout}\n{tool.Stderr}");
 

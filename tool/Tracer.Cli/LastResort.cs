@@ -16,13 +16,6 @@ internal static class LastResort
         {
             AppDomain.CurrentDomain.UnhandledException += (_, e) =>
             {
-                if (Tracer.Engine.Snapshot.SnapshotCapture.ExitedDuringRead() is { } exited)
-                {
-                    stderr.WriteLine($"dotnet-tracer: {exited}");
-                    stderr.Flush();
-                    Environment.Exit(ExitCodes.UsageError);
-                }
-
                 Report(e.ExceptionObject as Exception, stderr);
                 Environment.Exit(ExitCodes.InternalError);
             };

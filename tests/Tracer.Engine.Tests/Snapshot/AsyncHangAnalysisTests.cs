@@ -136,9 +136,43 @@ public sealed class AsyncHangAnalysisTests
         Assert.Equal("App.UiContext", back.SyncContexts[7].TypeName);
     }
 
-    private static IReadOnlyList<Finding> Find(AsyncHeap heap, AsyncHeap? second = null, double gapMs = 0)
+    [Fact]
+    public void A_live_walk_claims_an_orphan_only_when_the_second_look_finds_the_same_waiters_orphaned()
     {
-        var snapshot = new ProcessSnapshot { ProcessId = 1, Async = heap, AsyncSecondLook = second, AsyncLookGapMs = gapMs };
+        AsyncHeap orphaned = Waiting([Node1, Node2]) with { Orphans = [S1] };
+
+        // One look of a heap that changed while walked: nothing. Two looks, same waiter nodes, orphan both times: a hang.
+        Assert.Empty(Find(orphaned, running: true));
+        Finding hang = Assert.Single(Find(orphaned, second: orphaned, gapMs: 2000, running: true));
+        Assert.EndsWith("; orphan", hang.Summary, StringComparison.Ordinal);
+        // A dump holds still: one look decides.
+        Assert.Single(Find(orphaned));
+    }
+
+    [Fact]
+    public void A_live_walk_whose_second_look_sees_new_waiter_nodes_or_a_reachable_semaphore_claims_nothing()
+    {
+        AsyncHeap orphaned = Waiting([Node1, Node2]) with { Orphans = [S1] };
+
+        // Flows looping on a busy semaphore queue new nodes on every WaitAsync; a root missed once is found the next time.
+        Assert.Empty(Find(orphaned, second: Waiting([0x130, 0x140]) with { Orphans = [S1] }, gapMs: 2000, running: true));
+        Assert.DoesNotContain(Find(orphaned, second: Waiting([Node1, Node2, 0x120]), gapMs: 2000, running: true),
+            f => f.Summary.EndsWith("; orphan", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_live_walk_keeps_an_async_deadlock_that_both_looks_find()
+    {
+        AsyncHeap heap = Cycle(extraReferrer: false);
+
+        Assert.Empty(Find(heap, running: true));
+        Assert.Empty(Find(heap, second: Cycle(extraReferrer: true), gapMs: 2000, running: true));
+        Assert.Equal(FindingKinds.Deadlock, Assert.Single(Find(heap, second: heap, gapMs: 2000, running: true)).Kind);
+    }
+
+    private static IReadOnlyList<Finding> Find(AsyncHeap heap, AsyncHeap? second = null, double gapMs = 0, bool running = false)
+    {
+        var snapshot = new ProcessSnapshot { ProcessId = 1, Async = heap, AsyncSecondLook = second, AsyncLookGapMs = gapMs, AsyncWalkedRunning = running };
         return AsyncHangAnalysis.Find(snapshot, [], _ => -1).Findings;
     }
 

@@ -18,8 +18,15 @@ internal static class LiveAttach
     /// </summary>
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>Reads on a thread of its own: ptrace requests are only honoured from the thread that stopped the target.</summary>
-    public static Task<ProcessSnapshot> ReadAsync(int pid, SnapshotOptions options, Func<int, string?> osThreadName)
+    /// <summary>
+    /// Reads <paramref name="pid"/> on the calling thread (ptrace requests are only honoured from the thread that stopped
+    /// the target). Runs in the snapshot's child process (<see cref="IsolatedSnapshot"/>): the runtime's debugging
+    /// library can crash on a process that changes under it, and that must not take the tool down.
+    /// <paramref name="afterResume"/> gets the snapshot once every thread runs again, with the attach still open (a
+    /// second load of the debugging library in one process is not safe).
+    /// </summary>
+    public static ProcessSnapshot Read(int pid, SnapshotOptions options, Func<int, string?> osThreadName, bool warmUp,
+        Action<DataTarget, ClrRuntime, ProcessSnapshot>? afterResume = null)
     {
         if (pid == Environment.ProcessId)
         {
@@ -31,49 +38,30 @@ internal static class LiveAttach
             throw new TracerUserException("the snapshot reads a live process through ptrace, which needs Linux; use --dump elsewhere");
         }
 
-        var done = new TaskCompletionSource<ProcessSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        try
         {
-            try
-            {
-                done.SetResult(Read(pid, options, osThreadName));
-            }
-            catch (Exception ex) when (ex is ClrDiagnosticsException or InvalidOperationException or IOException or UnauthorizedAccessException)
-            {
-                // ClrMD's words for a process that exited or memory it may not read: one line, not a stack trace
-                done.SetException(ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid) : new TracerUserException($"cannot read process {pid}: {ex.Message}"));
-            }
-            catch (Exception ex)
-            {
-                done.SetException(ex);
-            }
-        }) { IsBackground = true, Name = "tracer-snapshot" };
-        thread.Start();
-        return done.Task;
+            return ReadAttached(pid, options, osThreadName, warmUp, afterResume);
+        }
+        catch (Exception ex) when (ex is ClrDiagnosticsException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            // ClrMD's words for a process that exited or memory it may not read: one line, not a stack trace
+            throw ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid) : new TracerUserException($"cannot read process {pid}: {ex.Message}");
+        }
     }
 
-    private static int s_readPid;
-
-    /// <summary>
-    /// The target died while ClrMD read it: its reader then throws from inside a callback of the runtime's debugging
-    /// library (or from its clean-up on another thread), which no catch can reach, so the last-resort handler asks here
-    /// to say it in the user's terms. The pid is kept after the read: the clean-up may throw later.
-    /// </summary>
-    public static string? ExitedDuringRead() =>
-        Volatile.Read(ref s_readPid) is int pid and not 0 && ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid).Message : null;
-
-    private static ProcessSnapshot Read(int pid, SnapshotOptions options, Func<int, string?> osThreadName)
-    {
-        Volatile.Write(ref s_readPid, pid);
-        return ReadAttached(pid, options, osThreadName);
-    }
-
-    private static ProcessSnapshot ReadAttached(int pid, SnapshotOptions options, Func<int, string?> osThreadName)
+    private static ProcessSnapshot ReadAttached(int pid, SnapshotOptions options, Func<int, string?> osThreadName, bool warmUp,
+        Action<DataTarget, ClrRuntime, ProcessSnapshot>? afterResume)
     {
         var total = Stopwatch.StartNew();
         using DataTarget target = Open(pid);
         using ClrRuntime runtime = RuntimeReader.CreateRuntime(target, pid);
-        RuntimeReader.WarmUp(runtime);
+        if (warmUp)
+        {
+            // Reading once while the target runs fills the library's caches: the pause is then 15-25 ms instead of
+            // 100-170 ms, but reading stacks that change under it crashes the library about 1 read in 6 (measured).
+            RuntimeReader.WarmUp(runtime);
+        }
+
         var pause = Stopwatch.StartNew();
         ProcessSnapshot snapshot;
         int stopped;
@@ -90,43 +78,15 @@ internal static class LiveAttach
 
         pause.Stop();
         ThreadNice.Set(0);
-        snapshot = SecondAsyncLook(pid, target, runtime, snapshot, options);
-        return snapshot with
+        snapshot = snapshot with
         {
             Method = SnapshotMethods.Attach,
             PauseMs = pause.Elapsed.TotalMilliseconds,
             CaptureMs = total.Elapsed.TotalMilliseconds,
             Notes = [.. snapshot.Notes, $"{stopped} threads were suspended for {pause.Elapsed.TotalMilliseconds:F0} ms while read"],
         };
-    }
-
-    /// <summary>
-    /// Flows queued on a semaphore with no permit free, not proven orphans: after the watch period, a second brief
-    /// freeze reads the async state again over the same attach (loading the runtime's debugging library a second time
-    /// in one process is not safe), so "nothing released it meanwhile" is seen, not assumed.
-    /// </summary>
-    private static ProcessSnapshot SecondAsyncLook(int pid, DataTarget target, ClrRuntime runtime, ProcessSnapshot snapshot, SnapshotOptions options)
-    {
-        if (options.Observe <= TimeSpan.Zero || !Async.AsyncStateReader.NeedsSecondLook(snapshot.Async))
-        {
-            return snapshot;
-        }
-
-        var gap = Stopwatch.StartNew();
-        Thread.Sleep(options.Observe); // the target runs meanwhile: this is the time it had to release a permit
-        using ThreadFreezer frozen = Freeze(pid);
-        target.DataReader.FlushCachedData();
-        runtime.FlushCachedData();
-        using var budget = new CancellationTokenSource(options.PauseBudget);
-        try
-        {
-            Async.AsyncHeap again = Async.AsyncHeapWalker.Walk(runtime, snapshot.Threads, budget.Token);
-            return snapshot with { AsyncSecondLook = again, AsyncLookGapMs = gap.Elapsed.TotalMilliseconds };
-        }
-        catch (OperationCanceledException)
-        {
-            return snapshot with { Notes = [.. snapshot.Notes, "the second look at async flows stopped at the pause budget"] };
-        }
+        afterResume?.Invoke(target, runtime, snapshot);
+        return snapshot;
     }
 
     /// <summary>Attaches without stopping anything: the DAC's start-up (hundreds of ms) runs while the target does.</summary>

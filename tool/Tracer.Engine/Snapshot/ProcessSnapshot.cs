@@ -33,6 +33,8 @@ public sealed record ProcessSnapshot
     /// <summary>A second look at the async state, taken <see cref="AsyncLookGapMs"/> after the first (null when not taken).</summary>
     public Async.AsyncHeap? AsyncSecondLook { get; init; }
     public double AsyncLookGapMs { get; init; }
+    /// <summary>The heap was walked while the target ran (attached): a verdict needs both looks to agree.</summary>
+    public bool AsyncWalkedRunning { get; init; }
 }
 
 /// <summary>One managed thread at the snapshot.</summary>

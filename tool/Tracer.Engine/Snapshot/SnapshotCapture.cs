@@ -22,13 +22,17 @@ public static class SnapshotCapture
     {
         var clock = Stopwatch.StartNew();
         string? Name(int tid) => ProcFs.ThreadName(pid, tid);
-        ProcessSnapshot read = options.Dump
-            ? await DumpCapture.ReadAsync(pid, options, notice ?? (_ => { }), Name, ct).ConfigureAwait(false)
-            : await LiveAttach.ReadAsync(pid, options, Name).WaitAsync(ct).ConfigureAwait(false);
+        IsolatedSnapshot.Reading? attached = options.Dump ? null : await IsolatedSnapshot.ReadAsync(pid, options, ct).ConfigureAwait(false);
+        ProcessSnapshot read = attached?.Threads ?? await DumpCapture.ReadAsync(pid, options, notice ?? (_ => { }), Name, ct).ConfigureAwait(false);
         Dictionary<int, long>? before = ThreadProgress.Sample(pid);
         TimeSpan sampledAt = clock.Elapsed;
         read = read with { ProcessName = ProcFs.DisplayName(pid), CommandLine = ProcFs.CommandLine(pid) };
         onRead?.Invoke(read);
+        if (attached is not null && options.WalkAsync)
+        {
+            notice?.Invoke($"threads read; now reading async flows from the heap while pid {pid} runs (it is not paused for this): two looks "
+                + $"{options.Observe.TotalSeconds:0.#} s apart, each at most {2 * options.AsyncWalkTimeout.TotalSeconds:0} s");
+        }
 
         var samples = new List<IReadOnlyDictionary<int, long>>();
         double observedMs = 0;
@@ -37,6 +41,17 @@ public static class SnapshotCapture
             samples.Add(before);
             await SampleUntilAsync(pid, samples, clock, sampledAt + options.Observe, ct).ConfigureAwait(false);
             observedMs = (clock.Elapsed - sampledAt).TotalMilliseconds;
+        }
+
+        if (attached is not null)
+        {
+            // attached, the reader walks the heap for async flows while the threads are watched here
+            ProcessSnapshot walked = await attached.WithAsync.ConfigureAwait(false);
+            read = read with
+            {
+                Async = walked.Async, AsyncSecondLook = walked.AsyncSecondLook, AsyncLookGapMs = walked.AsyncLookGapMs,
+                AsyncWalkedRunning = walked.AsyncWalkedRunning, Notes = walked.Notes,
+            };
         }
 
         Dictionary<int, ThreadActivity.Activity> activity = ThreadActivity.Judge(samples);
@@ -57,9 +72,6 @@ public static class SnapshotCapture
             samples.Add(ThreadProgress.Sample(pid) ?? throw Exited(pid));
         }
     }
-
-    /// <summary>The message for a target that died while it was read attached (see LiveAttach), or null.</summary>
-    public static string? ExitedDuringRead() => LiveAttach.ExitedDuringRead();
 
     internal static TracerUserException Exited(int pid) => new($"process {pid} exited during the snapshot; nothing to report");
 }

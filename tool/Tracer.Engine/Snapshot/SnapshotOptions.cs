@@ -14,6 +14,16 @@ public sealed record SnapshotOptions
     public TimeSpan PauseBudget { get; init; } = TimeSpan.FromMilliseconds(400);
     /// <summary>Write and read a heap dump instead of attaching (snapshot --dump): slow, large, needs free space.</summary>
     public bool Dump { get; init; }
+    /// <summary>
+    /// Walk the heap for pending async flows (attached: in a child process, the target not suspended; see
+    /// <see cref="Async.IsolatedAsyncWalk"/>). A dump is always walked.
+    /// </summary>
+    public bool WalkAsync { get; init; } = true;
+    /// <summary>
+    /// The longest one walk of the heap, and then its reachability mark, may take (each; two looks): what a larger heap
+    /// leaves out is named in a note, and no orphan is claimed on an unfinished mark.
+    /// </summary>
+    public TimeSpan AsyncWalkTimeout { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>More readers run while the target is suspended (<see cref="ISuspendedReader"/>).</summary>
     public IReadOnlyList<ISuspendedReader> Readers { get; init; } = [];
 }

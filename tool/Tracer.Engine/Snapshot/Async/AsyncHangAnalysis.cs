@@ -25,6 +25,49 @@ public static class AsyncHangAnalysis
 
     public static Result Find(ProcessSnapshot snapshot, IReadOnlyList<BlockedThread> blocked, Func<int, int> stackIdOf)
     {
+        Result first = FindInLook(snapshot, blocked, stackIdOf);
+        if (!snapshot.AsyncWalkedRunning || first.Findings.Count == 0)
+        {
+            return first; // a dump, or a suspended target: the heap held still while walked
+        }
+
+        // A heap walked while the target ran can show a flow as stuck that was moving (a root missed as objects moved):
+        // a verdict counts when the second look, on its own, reaches the same one (same kind, same subject). A stall is
+        // two-look evidence already.
+        if (snapshot.AsyncSecondLook is null)
+        {
+            return new Result([], new HashSet<int>());
+        }
+
+        Result second = FindInLook(snapshot with { Async = snapshot.AsyncSecondLook, AsyncSecondLook = null }, blocked, stackIdOf);
+        var confirmed = second.Findings.Select(f => (f.Kind, f.Key)).ToHashSet();
+        Finding[] kept = [.. first.Findings.Where(f => f.Summary.EndsWith("; stalled", StringComparison.Ordinal)
+            || (confirmed.Contains((f.Kind, f.Key)) && SameSemaphoreWaiters(f.Key, snapshot.Async!, snapshot.AsyncSecondLook)))];
+        return new Result(kept, kept.SelectMany(f => f.Threads.Select(t => t.ThreadId)).Where(first.ExplainedThreads.Contains).ToHashSet());
+    }
+
+    // Keys of the findings about one subject: its hang, and the fault that left it so (which stands only with the hang).
+    private static readonly string[] s_subjectKeys = ["async-hang:0x", "async-task-fault:0x"];
+
+    /// <summary>
+    /// A semaphore's waiter nodes are new for every WaitAsync: flows that loop on a busy semaphore queue new ones, stuck
+    /// flows keep theirs. True for subjects that are not semaphores.
+    /// </summary>
+    private static bool SameSemaphoreWaiters(string? key, AsyncHeap first, AsyncHeap second)
+    {
+        string? prefix = key is null ? null : s_subjectKeys.FirstOrDefault(p => key.StartsWith(p, StringComparison.Ordinal));
+        if (key is null || prefix is null
+            || !ulong.TryParse(key.AsSpan(prefix.Length), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong subject)
+            || first.Semaphores.FirstOrDefault(s => s.Address == subject) is not AsyncSemaphore before)
+        {
+            return true;
+        }
+
+        return second.Semaphores.FirstOrDefault(s => s.Address == subject) is AsyncSemaphore after && before.AsyncWaiters.ToHashSet().SetEquals(after.AsyncWaiters);
+    }
+
+    private static Result FindInLook(ProcessSnapshot snapshot, IReadOnlyList<BlockedThread> blocked, Func<int, int> stackIdOf)
+    {
         if (snapshot.Async is not AsyncHeap heap)
         {
             return new Result([], new HashSet<int>());

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Diagnostics.Runtime;
+using Tracer.Engine.Collect;
+using Tracer.Engine.Snapshot.Async;
+
+namespace Tracer.Engine.Snapshot;
+
+/// <summary>
+/// The attached snapshot, read by a child process of the tool. The runtime's debugging library reads the target's
+/// memory as it is; on a busy process (stopped mid-allocation, or changing under a heap walk) it can crash, and in the
+/// tool's own process that would end a trace being collected. In a child, a crash costs one retry.
+/// <para>The child reads threads, stacks and locks with the target suspended (<see cref="LiveAttach"/>), reports them
+/// at once (a deadlock in them is certain), and then, with the target running and the child at a low priority, walks
+/// the heap for async flows twice, <see cref="SnapshotOptions.Observe"/> apart (<see cref="AsyncHeapWalker"/>): a
+/// heap that changes during a walk can show a flow as stuck that is not, so a live walk's verdicts count only when the
+/// second look confirms them (<see cref="AsyncHangAnalysis"/>).</para>
+/// </summary>
+public static class IsolatedSnapshot
+{
+    /// <summary>The first argument that makes the tool's process this reader (not a command: not in --help).</summary>
+    public const string ChildVerb = "__snapshot";
+
+    private const string ThreadsRead = "threads-read";
+    private const int UserError = 2;
+    private static readonly TimeSpan s_readTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A snapshot being read: its threads first, then the same with the async state.</summary>
+    public sealed record Reading(ProcessSnapshot Threads, Task<ProcessSnapshot> WithAsync);
+
+    /// <summary>
+    /// Reads <paramref name="pid"/> in a child. A crash of the reader is retried once, without the warm-up read (the
+    /// read that crashes; without it the pause is longer, 100-170 ms instead of 15-25 ms, and no crash was seen).
+    /// </summary>
+    public static async Task<Reading> ReadAsync(int pid, SnapshotOptions options, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            DirectoryInfo dir = Directory.CreateTempSubdirectory("dotnet-tracer-snapshot-read-"); // 0700: stacks are private
+            Process? child = null;
+            try
+            {
+                child = Process.Start(Start(pid, dir.FullName, options, warmUp: attempt == 1)) ?? throw new InvalidOperationException("the snapshot reader did not start");
+                Task<string> errors = child.StandardError.ReadToEndAsync(CancellationToken.None);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                deadline.CancelAfter(s_readTimeout);
+                string? line;
+                try
+                {
+                    do
+                    {
+                        line = await child.StandardOutput.ReadLineAsync(deadline.Token).ConfigureAwait(false);
+                    }
+                    while (line is not null && line != ThreadsRead);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw ThreadProgress.IsGone(pid) ? SnapshotCapture.Exited(pid)
+                        : new TracerUserException($"reading process {pid} took longer than {s_readTimeout.TotalSeconds:0} s; try again, or use --dump");
+                }
+
+                if (line == ThreadsRead)
+                {
+                    ProcessSnapshot threads = Load(Path.Combine(dir.FullName, "threads.json"));
+                    if (attempt > 1)
+                    {
+                        threads = Noted(threads, "the first read crashed the runtime's debugging library (it read stacks that changed under it); the second read skipped that warm-up, so the pause was longer");
+                    }
+
+                    Process running = child;
+                    child = null; // owned by the async part now
+                    return new Reading(threads, FinishAsync(running, errors, dir, threads, options, ct));
+                }
+
+                await child.WaitForExitAsync(ct).ConfigureAwait(false);
+                string why = FirstLine(await errors.ConfigureAwait(false));
+                if (ThreadProgress.IsGone(pid))
+                {
+                    throw SnapshotCapture.Exited(pid);
+                }
+
+                if (child.ExitCode == UserError)
+                {
+                    throw new TracerUserException(why.Length > 0 ? why : $"cannot read process {pid}");
+                }
+
+                if (attempt == 2)
+                {
+                    throw new TracerUserException($"reading process {pid} failed twice ({(why.Length > 0 ? why : $"the reader ended with code {child.ExitCode}")}); try again, or use --dump");
+                }
+            }
+            finally
+            {
+                if (child is not null)
+                {
+                    Kill(child);
+                    child.Dispose();
+                    Delete(dir);
+                }
+            }
+        }
+    }
+
+    private static async Task<ProcessSnapshot> FinishAsync(Process child, Task<string> errors, DirectoryInfo dir, ProcessSnapshot threads, SnapshotOptions options, CancellationToken ct)
+    {
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(options.AsyncWalkTimeout * 2 + options.Observe + TimeSpan.FromSeconds(10));
+            try
+            {
+                await child.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return Noted(threads, "async flows were not read: the walks of the heap did not finish in time");
+            }
+
+            string path = Path.Combine(dir.FullName, "async.json");
+            if (child.ExitCode != 0 || !File.Exists(path))
+            {
+                string why = FirstLine(await errors.ConfigureAwait(false));
+                return Noted(threads, $"async flows were not read: {(why.Length > 0 ? why : $"the heap walk ended with code {child.ExitCode}")} (snapshot --dump reads them from a heap dump)");
+            }
+
+            ProcessSnapshot walked = Load(path);
+            return threads with { Async = walked.Async, AsyncSecondLook = walked.AsyncSecondLook, AsyncLookGapMs = walked.AsyncLookGapMs, AsyncWalkedRunning = true };
+        }
+        finally
+        {
+            Kill(child);
+            child.Dispose();
+            Delete(dir);
+        }
+    }
+
+    /// <summary>The child's side: PID DIR GAP_MS WALK_TIMEOUT_MS PAUSE_BUDGET_MS WALK(0|1) WARM_UP(0|1).</summary>
+    public static int ChildMain(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Count != 7 || !int.TryParse(args[0], CultureInfo.InvariantCulture, out int pid) || !Directory.Exists(args[1])
+            || !long.TryParse(args[2], CultureInfo.InvariantCulture, out long gapMs) || !long.TryParse(args[3], CultureInfo.InvariantCulture, out long walkMs)
+            || !long.TryParse(args[4], CultureInfo.InvariantCulture, out long budgetMs))
+        {
+            stderr.WriteLine($"usage: {ChildVerb} PID DIR GAP_MS WALK_TIMEOUT_MS PAUSE_BUDGET_MS WALK WARM_UP");
+            return UserError;
+        }
+
+        string dir = args[1];
+        var options = new SnapshotOptions { PauseBudget = TimeSpan.FromMilliseconds(budgetMs) };
+        try
+        {
+            LiveAttach.Read(pid, options, tid => ProcFs.ThreadName(pid, tid), warmUp: args[6] == "1", (target, runtime, threads) =>
+            {
+                Save(Path.Combine(dir, "threads.json"), threads);
+                stdout.WriteLine(ThreadsRead);
+                stdout.Flush();
+                if (args[5] == "1")
+                {
+                    Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, threads, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs)));
+                }
+            });
+            return 0;
+        }
+        catch (TracerUserException ex)
+        {
+            stderr.WriteLine(ex.Message);
+            return UserError;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"{ex.GetType().Name}: {FirstLine(ex.Message)}");
+            return 1;
+        }
+    }
+
+    /// <summary>Two walks of the running target's heap, <paramref name="gap"/> apart (a live walk's verdict needs both).</summary>
+    private static ProcessSnapshot WalkTwice(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan gap, TimeSpan walkTimeout)
+    {
+        ThreadNice.Set(10); // the target runs again: it comes first
+        target.DataReader.FlushCachedData();
+        runtime.FlushCachedData();
+        AsyncHeap first = AsyncHeapWalker.Walk(runtime, threads.Threads, walkTimeout);
+        if (gap <= TimeSpan.Zero)
+        {
+            return threads with { Async = first };
+        }
+
+        var clock = Stopwatch.StartNew();
+        Thread.Sleep(gap); // the time the target had to release a permit, complete a source, write to a channel
+        target.DataReader.FlushCachedData();
+        runtime.FlushCachedData();
+        AsyncHeap second = AsyncHeapWalker.Walk(runtime, threads.Threads, walkTimeout);
+        return threads with { Async = first, AsyncSecondLook = second, AsyncLookGapMs = clock.Elapsed.TotalMilliseconds };
+    }
+
+    /// <summary>This tool again (its apphost, or `dotnet tool.dll` under the dotnet host) as the reader of <paramref name="pid"/>.</summary>
+    private static ProcessStartInfo Start(int pid, string dir, SnapshotOptions options, bool warmUp)
+    {
+        string host = Environment.ProcessPath ?? throw new InvalidOperationException("the tool's own path is unknown");
+        var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("the tool's entry assembly is unknown"));
+        }
+
+        foreach (string arg in (string[])[ChildVerb, pid.ToString(CultureInfo.InvariantCulture), dir, Ms(options.Observe), Ms(options.AsyncWalkTimeout),
+            Ms(options.PauseBudget), options.WalkAsync ? "1" : "0", warmUp ? "1" : "0"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
+    private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    private static void Save(string path, ProcessSnapshot snapshot) => File.WriteAllText(path, JsonSerializer.Serialize(snapshot, SnapshotJsonContext.Default.ProcessSnapshot));
+
+    private static ProcessSnapshot Load(string path) =>
+        JsonSerializer.Deserialize(File.ReadAllText(path), SnapshotJsonContext.Default.ProcessSnapshot) ?? throw new InvalidDataException("the snapshot reader wrote nothing");
+
+    private static ProcessSnapshot Noted(ProcessSnapshot read, string note) => read with { Notes = [.. read.Notes, note] };
+
+    private static string FirstLine(string text) => text.Trim().Split('\n')[0].Trim();
+
+    private static void Kill(Process child)
+    {
+        try
+        {
+            if (!child.HasExited)
+            {
+                child.Kill(entireProcessTree: true); // the kernel releases any thread it still held stopped
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // it has exited meanwhile
+        }
+    }
+
+    private static void Delete(DirectoryInfo dir)
+    {
+        try
+        {
+            dir.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // a killed reader may hold its file a moment longer; the directory is private and small
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ProcessSnapshot))]
+internal sealed partial class SnapshotJsonContext : JsonSerializerContext;
