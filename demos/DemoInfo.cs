@@ -14,12 +14,6 @@ public sealed record DemoInfo(string Name, string Topic, string Description, str
     /// <summary>How long tracing goes on after the first StopOn finding (related threads may cross a threshold later).</summary>
     public TimeSpan StopOnGrace { get; init; } = TimeSpan.Zero;
 
-    /// <summary>
-    /// The bug blocks no thread and sends no event (an async hang): `snapshot -p PID` of the running demo names it
-    /// (the heap walk), a live `demo` run does not.
-    /// </summary>
-    public bool NamedBySnapshot { get; init; }
-
     /// <summary>Longest a traced demo runs before the tracer stops it.</summary>
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(20);
 

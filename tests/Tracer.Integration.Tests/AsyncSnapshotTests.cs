@@ -134,6 +134,62 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         Assert.Equal(0, await cure.WaitForExitAsync(s_timeout));
     }
 
+    [Theory]
+    [InlineData("async-semaphore-leak", "hang")]
+    [InlineData("async-tcs", "hang")]
+    [InlineData("async-channel", "hang")]
+    [InlineData("async-cycle", "deadlock")]
+    [InlineData("async-sync-context", "deadlock")]
+    [InlineData("async-di", "deadlock")]
+    public async Task Run_names_the_async_bug_in_its_look_at_the_stop_and_report_of_the_saved_trace_names_it_again(string mode, string kind)
+    {
+        (int exit, JsonElement[] live, JsonElement[] replayed) = await RunAsync(mode, kind);
+
+        Assert.True(exit == 1, $"run exit {exit}: {Describe(live)}");
+        JsonElement found = Assert.Single(live, f => Kind(f) == kind);
+        Assert.StartsWith("snapshot: ", Summary(found), StringComparison.Ordinal); // from the look before the program was ended
+        Assert.Equal(Describe(live), Describe(replayed));
+    }
+
+    [Theory]
+    [InlineData("async-semaphore-leak")]
+    [InlineData("async-tcs")]
+    [InlineData("async-channel")]
+    [InlineData("async-cycle")]
+    [InlineData("async-sync-context")]
+    [InlineData("async-di")]
+    public async Task Run_of_the_healthy_twin_finds_nothing_in_its_look_at_the_stop(string mode)
+    {
+        (int exit, JsonElement[] live, JsonElement[] replayed) = await RunAsync(mode, "any", "--fixed");
+
+        Assert.True(exit == 0, $"run exit {exit}: {Describe(live)}");
+        Assert.Empty(live);
+        Assert.Empty(replayed);
+    }
+
+    /// <summary>`run --duration 5s` of the target (still running when tracing stops), then `report` of its trace.</summary>
+    private async Task<(int Exit, JsonElement[] Live, JsonElement[] Replayed)> RunAsync(string mode, string failOn, params string[] targetOptions)
+    {
+        using TempDirectory tmp = ToolPaths.NewTempDirectory();
+        string trace = tmp.File("async.nettrace");
+        using ChildProcess run = SnapshotTests.Tool(tmp, ["run", "--no-tui", "--duration", "5s", "--format", "json", "--fail-on", failOn, "-o", trace,
+            "--", ToolPaths.Dotnet, ToolPaths.HangTargetsDll, mode, .. targetOptions]);
+        int exit = await run.WaitForExitAsync(s_timeout);
+        output.WriteLine($"run {mode} {string.Join(' ', targetOptions)}: exit {exit}\n{run.Stderr}");
+        Assert.True(File.Exists(trace), run.Stderr);
+        using ChildProcess report = SnapshotTests.Tool(tmp, "report", trace, "--format", "json");
+        Assert.Equal(0, await report.WaitForExitAsync(s_timeout));
+        using JsonDocument live = JsonDocument.Parse(run.Stdout);
+        using JsonDocument replayed = JsonDocument.Parse(report.Stdout);
+        return (exit, Warnings(live), Warnings(replayed));
+    }
+
+    private static JsonElement[] Warnings(JsonDocument report) =>
+        [.. report.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() != "info").Select(f => f.Clone())];
+
+    private static string Describe(JsonElement[] findings) =>
+        string.Join("; ", findings.Select(f => $"{Kind(f)}: {Summary(f)}"));
+
     private static string Kind(JsonElement f) => f.GetProperty("kind").GetString()!;
 
     private static string Summary(JsonElement f) => f.GetProperty("summary").GetString()!;

@@ -21,8 +21,7 @@ public sealed class DemoCorpusTests(ITestOutputHelper output)
         get
         {
             var bugs = new TheoryData<string, string>();
-            // Async hangs are named by a snapshot of the running demo, not live: AsyncSnapshotTests covers them.
-            foreach (DemoInfo demo in DemoCatalog.All.Where(d => d.Expect is not null && !d.NamedBySnapshot))
+            foreach (DemoInfo demo in DemoCatalog.All.Where(d => d.Expect is not null))
             {
                 bugs.Add(demo.Name, demo.Expect!);
             }

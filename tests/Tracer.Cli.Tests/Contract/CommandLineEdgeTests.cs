@@ -17,7 +17,7 @@ public sealed class CommandLineEdgeTests
     [InlineData(new[] { "collect", "-p", "1", "--buffer-size", "lots" }, "dotnet-tracer: --buffer-size must be at least 1 (MiB), not 'lots' (see --help)")]
     [InlineData(new[] { "collect", "-p", "1", "--stop-on", "deadlok" }, "dotnet-tracer: unknown finding kind 'deadlok' for --stop-on; did you mean 'deadlock'? (known: deadlock, ")]
     [InlineData(new[] { "demo", "dining-philosopher" }, "dotnet-tracer: no demo named 'dining-philosopher'; did you mean 'dining-philosophers'? (see: dotnet-tracer demo list)")]
-    [InlineData(new[] { "run", "--no-snapshot", "--", "true" }, "dotnet-tracer: unknown option '--no-snapshot' for run (run's options go before --, the program and its arguments after it; see run --help)")]
+    [InlineData(new[] { "run", "--tasks", "--", "true" }, "dotnet-tracer: unknown option '--tasks' for run (run's options go before --, the program and its arguments after it; see run --help)")]
     public async Task Usage_errors_are_one_line_in_the_users_terms(string[] args, string expected)
     {
         Result r = await Run(args);

@@ -67,12 +67,12 @@ internal static class WebBenchmark
 
     private sealed record Config(string Name, Tool Tool, string[] Arguments);
 
-    /// <summary>What our live sessions enable (LiveTraceSession), spelled for dotnet-trace.</summary>
-    private static string OurProviders(bool gc = true) => string.Join(",",
-        $"{RuntimeProviders.Runtime}:0x{(RuntimeProviders.TracerKeywords | TplEventDecoder.ExceptionKeyword) & ~(gc ? 0 : RuntimeProviders.GcKeyword):x}:5",
-        $"{TplEventDecoder.TplProvider}:0x{TplEventDecoder.TplKeywords:x}:5",
+    /// <summary>What our attached sessions enable (LiveTraceSession), spelled for dotnet-trace; TPL only with --tasks.</summary>
+    private static string OurProviders(bool tpl = false) => string.Join(",", [
+        $"{RuntimeProviders.Runtime}:0x{RuntimeProviders.TracerKeywords | TplEventDecoder.ExceptionKeyword:x}:5",
+        .. tpl ? new[] { $"{TplEventDecoder.TplProvider}:0x{TplEventDecoder.TplKeywords:x}:5" } : [],
         $"{RuntimeProviders.Probes}::4",
-        $"{RuntimeProviders.RuntimeCounters}:0:4:EventCounterIntervalSec=1");
+        $"{RuntimeProviders.RuntimeCounters}:0:4:EventCounterIntervalSec=1"]);
 
     private static readonly Config[] Configs =
     [
@@ -81,11 +81,8 @@ internal static class WebBenchmark
         new("dotnet-trace collect, same providers", Tool.DotnetTrace, ["--providers", OurProviders()]),
         new("dotnet-tracer collect --cpu-sampling", Tool.Ours, ["--cpu-sampling"]),
         new("dotnet-trace collect, same providers + sampler", Tool.DotnetTrace, ["--providers", OurProviders() + "," + Sampler]),
-        new("dotnet-trace collect, sampler alone", Tool.DotnetTrace, ["--providers", Sampler]),
-        new("dotnet-trace collect, same providers without GC 0x1", Tool.DotnetTrace, ["--providers", OurProviders(gc: false)]),
-        // Where the cost comes from: the runtime provider with our keywords alone, and the TPL provider alone.
-        new("dotnet-trace collect, our runtime keywords alone", Tool.DotnetTrace, ["--providers", OurProviders().Split(',')[0]]),
-        new("dotnet-trace collect, our TPL keywords alone", Tool.DotnetTrace, ["--providers", OurProviders().Split(',')[1]]),
+        new("dotnet-tracer collect --tasks", Tool.Ours, ["--tasks"]),
+        new("dotnet-trace collect, same providers + TPL", Tool.DotnetTrace, ["--providers", OurProviders(tpl: true)]),
     ];
 
     private static async Task<(double Rps, double CpuMs)> MeasureAsync(Config config, int pid, string url, int connections, string output, Func<double> cpu)

@@ -19,7 +19,8 @@ internal sealed class LiveOptions
     private readonly Option<int> _bufferSize = CommonOptions.BufferSize();
     private readonly Option<bool> _noSnapshot = new("--no-snapshot")
     {
-        Description = "collect: do not take a snapshot when the process shows no lock activity after attach (see the snapshot command).",
+        Description = "Take no snapshot (see the snapshot command): collect takes one when the process shows no lock activity after attach; "
+            + "run and demo when tracing stops while the program still runs (a hang that sends no event, such as an async one).",
     };
 
     private readonly Option<bool> _tasks = new("--tasks")
@@ -110,9 +111,9 @@ internal sealed class LiveOptions
         command.Options.Add(options._cpuSampling);
         command.Options.Add(options._providers);
         command.Options.Add(options._force);
+        command.Options.Add(options._noSnapshot);
         if (!launches)
         {
-            command.Options.Add(options._noSnapshot); // only an attached process can already be hung
             command.Options.Add(options._tasks);
         }
         return options;
@@ -131,7 +132,7 @@ internal sealed class LiveOptions
         FailOn = parse.GetValue(_failOn) ?? new HashSet<string>(),
         Analysis = new AnalysisOptions { HangAfter = CommonOptions.HangAfterOf(parse, _hangAfter) },
         FollowChildren = !_launches || !parse.GetValue(_noChildren),
-        NoSnapshot = !_launches && parse.GetValue(_noSnapshot),
+        NoSnapshot = parse.GetValue(_noSnapshot),
         TaskEvents = _launches || parse.GetValue(_tasks),
         BufferMegabytes = parse.GetValue(_bufferSize),
         CpuSampling = parse.GetValue(_cpuSampling),

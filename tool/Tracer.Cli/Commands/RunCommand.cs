@@ -34,7 +34,7 @@ internal static class RunCommand
     }
 
     /// <summary>
-    /// Before `--` everything is an option of run: a word there that looks like one but is not (`run --no-snapshot --
+    /// Before `--` everything is an option of run: a word there that looks like one but is not (`run --tasks --
     /// cmd`) must not become the program. After `--` everything is the program's.
     /// </summary>
     private static void RejectOptionsTakenForTheProgram(ParseResult parse)

@@ -82,7 +82,12 @@ internal static class LiveRunner
             (TextWriter?)programOutput ?? stderr, ct).ConfigureAwait(false);
         int pid = launched.ProcessId;
         string processName = ProcFs.DisplayName(pid) ?? Path.GetFileName(command);
-        LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid));
+        // A program still running when tracing stops is looked at once: it may be stuck in a way that sends no event.
+        LiveTraceOptions options = Options(settings, settings.OutputPath ?? OutputFiles.DefaultTraceName(processName, pid)) with
+        {
+            AutoSnapshot = settings.NoSnapshot ? null
+                : new AutoSnapshotOptions { WhenQuiet = false, AtStop = true, Snapshot = new SnapshotOptions { Observe = settings.Analysis.HangAfter } },
+        };
 
         using var signals = new InterruptSignals(tui ? TextWriter.Null : stderr);
         using var tree = new ProcessTreeTrace(launched, options, settings.FollowChildren);

@@ -14,5 +14,12 @@ public sealed record AutoSnapshotOptions
 
     /// <summary>How long without contention starting or ending before the process looks hung.</summary>
     public TimeSpan Quiet { get; init; } = DefaultQuiet;
+    /// <summary>Snapshot when the process is quiet for <see cref="Quiet"/> (attach: a hang that formed before it).</summary>
+    public bool WhenQuiet { get; init; } = true;
+    /// <summary>
+    /// Snapshot when tracing stops (duration, Ctrl+C, q) while the process still runs and no deadlock was seen: a
+    /// launched program that has not ended by itself may be stuck in a way that sends no event (an async hang).
+    /// </summary>
+    public bool AtStop { get; init; }
     public SnapshotOptions Snapshot { get; init; } = new();
 }

@@ -49,8 +49,38 @@ internal sealed class HungProcessWatch
         _abandon.Dispose();
     }
 
+    /// <summary>
+    /// The look when tracing stops while the process still runs (<see cref="AutoSnapshotOptions.AtStop"/>): once per
+    /// session, not after a deadlock was found, not when a snapshot was taken already; abandoned on <paramref name="force"/>.
+    /// </summary>
+    public async Task LookAtStopAsync(CancellationToken force)
+    {
+        if (!_options.AtStop || _started || Snapshot is not null || _session.Analyzer.Findings.Any(FindingKinds.Deadlock))
+        {
+            return;
+        }
+
+        await _cancel.CancelAsync().ConfigureAwait(false); // the quiet watch, if any, takes none now
+        await _watch.ConfigureAwait(false);
+        if (_started)
+        {
+            return;
+        }
+
+        _started = true;
+        using (force.Register(_abandon.Cancel))
+        {
+            await SnapshotAsync("tracing stops while the program still runs").ConfigureAwait(false);
+        }
+    }
+
     private async Task WatchAsync()
     {
+        if (!_options.WhenQuiet)
+        {
+            return;
+        }
+
         long seen = LockEvents();
         while (true)
         {
@@ -72,7 +102,7 @@ internal sealed class HungProcessWatch
             if (now == seen)
             {
                 _started = true;
-                await SnapshotAsync().ConfigureAwait(false);
+                await SnapshotAsync($"no lock activity for {_options.Quiet.TotalSeconds:0.#} s").ConfigureAwait(false);
                 return;
             }
 
@@ -80,11 +110,11 @@ internal sealed class HungProcessWatch
         }
     }
 
-    private async Task SnapshotAsync()
+    private async Task SnapshotAsync(string why)
     {
         int pid = _session.ProcessId;
         double takenAtMs = _session.Elapsed.TotalMilliseconds;
-        _session.Tell($"no lock activity for {_options.Quiet.TotalSeconds:0.#} s; taking a snapshot of pid {pid} to look for a hang that formed before attach "
+        _session.Tell($"{why}; taking a snapshot of pid {pid} to look for a hang that sends no events "
             + "(threads read attached, a pause of milliseconds, nothing written; --no-snapshot turns this off)");
         try
         {
@@ -95,7 +125,7 @@ internal sealed class HungProcessWatch
             SnapshotMerge.Into(_session.Analyzer, Snapshot, withinTrace: true);
             lock (_session.Analyzer.SyncRoot)
             {
-                _session.Analyzer.Model.AddNote($"no lock activity after attach, so a snapshot was taken (after {_options.Quiet.TotalSeconds:0.#} s quiet): findings marked 'snapshot' come from it");
+                _session.Analyzer.Model.AddNote($"{why}, so a snapshot was taken at {takenAtMs / 1000:F1} s: findings marked 'snapshot' come from it");
             }
         }
         catch (TracerUserException ex)

@@ -121,6 +121,10 @@ public sealed class LiveTraceSession : IDisposable
 
     internal void Tell(string line) => Notice?.Invoke(line);
 
+    /// <summary>The snapshot policy's look before tracing stops a program that still runs (<see cref="AutoSnapshotOptions.AtStop"/>).</summary>
+    internal Task LookBeforeStopAsync(CancellationToken force) =>
+        _hungWatch is null || !ProcFs.Exists(ProcessId) ? Task.CompletedTask : _hungWatch.LookAtStopAsync(force);
+
     /// <summary>Why the runtime answered the session command with an error, or null when the failure was something else.</summary>
     private static string? RefusalByRuntime(Exception ex) => ex switch
     {

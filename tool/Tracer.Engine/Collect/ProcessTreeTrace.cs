@@ -65,6 +65,10 @@ public sealed class ProcessTreeTrace : IDisposable
     public async Task<StopReason> RunAsync(CancellationToken interrupt, CancellationToken force)
     {
         StopReason reason = await StopConditions.FirstAsync(Root.Completion, _findingStop.Task, _options.Duration, interrupt, force).ConfigureAwait(false);
+        if (reason is StopReason.Duration or StopReason.Interrupted)
+        {
+            await Root.LookBeforeStopAsync(force).ConfigureAwait(false); // the program has not ended by itself: is it stuck?
+        }
 
         await _stopAccepting.CancelAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
@@ -88,6 +92,7 @@ public sealed class ProcessTreeTrace : IDisposable
 
         TraceMetadata manifest = TraceMetadata.From(Root.Analyzer.Model) with
         {
+            Snapshot = Root.Snapshot,
             Children = [.. sessions.Where(s => s != Root).Select(s => new TraceMetadata.ChildTrace(
                 s.ProcessId, s.Analyzer.Model.Process(s.ProcessId).ParentProcessId, // read from /proc while the child surely lived
                 Path.GetFileName(s.OutputPath)))],
@@ -148,7 +153,7 @@ public sealed class ProcessTreeTrace : IDisposable
         {
             if (_followChildren)
             {
-                var session = new LiveTraceSession(endpoint, _options with { OutputPath = ChildTracePath(_options.OutputPath, runtime.ProcessId) });
+                var session = new LiveTraceSession(endpoint, _options with { OutputPath = ChildTracePath(_options.OutputPath, runtime.ProcessId), AutoSnapshot = null });
                 session.Analyzer.Model.Process(runtime.ProcessId).ParentProcessId = ProcFs.ParentId(runtime.ProcessId);
                 session.Analyzer.Model.Process(runtime.ProcessId).Name = ProcFs.DisplayName(runtime.ProcessId);
                 await session.StartAsync(ct).ConfigureAwait(false);
