@@ -13,7 +13,7 @@ public sealed class InteropAndExportTests
     {
         using TempDirectory dir = ToolPaths.NewTempDirectory();
         string trace = dir.File("dotnet-trace-convoy.nettrace");
-        string repo = RepositoryRoot();
+        string repo = ToolPaths.RepositoryRoot;
         using (ChildProcess restore = ChildProcess.Start(ToolPaths.Dotnet, ["tool", "restore"], workingDirectory: repo))
         {
             int restored = await restore.WaitForExitAsync(s_timeout);
@@ -55,18 +55,5 @@ public sealed class InteropAndExportTests
         Assert.All(events.Where(e => e.GetProperty("ph").GetString() == "X"), e => Assert.Contains(e.GetProperty("tid").GetInt32(), tracks));
         Assert.Contains(events, e => e.GetProperty("ph").GetString() == "i" && e.GetProperty("name").GetString()!.StartsWith("hang:", StringComparison.Ordinal));
         Assert.Contains(events, e => e.GetProperty("ph").GetString() == "X" && e.GetProperty("cat").GetString() == "handle-wait");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "dotnet-tools.json")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("dotnet-tools.json not found above " + AppContext.BaseDirectory);
     }
 }

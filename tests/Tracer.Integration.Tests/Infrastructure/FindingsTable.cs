@@ -12,7 +12,7 @@ internal static class FindingsTable
     private const string Rule = "|---|---|---|";
     private static readonly Lock s_file = new();
 
-    public static string DocPath => Path.Combine(RepositoryRoot(), "docs", "findings.md");
+    public static string DocPath => Path.Combine(ToolPaths.RepositoryRoot, "docs", "findings.md");
 
     public static bool Updating => Environment.GetEnvironmentVariable("UPDATE_FINDINGS_TABLE") == "1";
 
@@ -86,17 +86,4 @@ internal static class FindingsTable
     private static string Program(string row) => row.Split(" | ", 2)[0].TrimStart('|', ' ');
 
     private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal).Replace('\n', ' ');
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Tracer.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("no Tracer.sln above " + AppContext.BaseDirectory);
-    }
 }

@@ -20,15 +20,23 @@ internal static class ToolPaths
     public static string OwnOutput(string project)
     {
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        DirectoryInfo? root = new(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Tracer.sln")))
+        return Path.Combine(RepositoryRoot, "tests", project, "bin", configuration, "net10.0", project + ".dll");
+    }
+
+    /// <summary>The clone the tests run from: the first directory above them with Tracer.sln.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            root = root.Parent;
+            if (File.Exists(Path.Combine(dir.FullName, "Tracer.sln")))
+            {
+                return dir.FullName;
+            }
         }
 
-        return root is null
-            ? throw new InvalidOperationException($"no Tracer.sln above {AppContext.BaseDirectory}")
-            : Path.Combine(root.FullName, "tests", project, "bin", configuration, "net10.0", project + ".dll");
+        throw new InvalidOperationException($"no Tracer.sln above {AppContext.BaseDirectory}");
     }
 
     public static string Dotnet => Tracer.Engine.Collect.LaunchedProcess.DotnetHost();
