@@ -70,7 +70,7 @@ internal sealed class HungProcessWatch
         _started = true;
         using (force.Register(_abandon.Cancel))
         {
-            await SnapshotAsync("tracing stops while the program still runs").ConfigureAwait(false);
+            await SnapshotAsync("tracing stops while the program still runs", asyncOnly: true).ConfigureAwait(false);
         }
     }
 
@@ -110,7 +110,8 @@ internal sealed class HungProcessWatch
         }
     }
 
-    private async Task SnapshotAsync(string why)
+    /// <param name="asyncOnly">Merge only the async findings: the trace saw every thread's waits from the start.</param>
+    private async Task SnapshotAsync(string why, bool asyncOnly = false)
     {
         int pid = _session.ProcessId;
         double takenAtMs = _session.Elapsed.TotalMilliseconds;
@@ -119,8 +120,8 @@ internal sealed class HungProcessWatch
         try
         {
             ProcessSnapshot snapshot = await SnapshotCapture.TakeAsync(pid, _options.Snapshot, _abandon.Token,
-                read => MergeDeadlocks(read with { TakenAtMs = takenAtMs }), _session.Tell).ConfigureAwait(false);
-            Snapshot = snapshot with { TakenAtMs = takenAtMs };
+                read => MergeDeadlocks(read with { TakenAtMs = takenAtMs, AsyncFindingsOnly = asyncOnly }), _session.Tell).ConfigureAwait(false);
+            Snapshot = snapshot with { TakenAtMs = takenAtMs, AsyncFindingsOnly = asyncOnly };
             _session.Tell(SnapshotAnalysis.Describe(Snapshot));
             SnapshotMerge.Into(_session.Analyzer, Snapshot, withinTrace: true);
             lock (_session.Analyzer.SyncRoot)
@@ -149,7 +150,7 @@ internal sealed class HungProcessWatch
     /// <summary>A cycle in what was read is certain already: report (and stop on) it without waiting for the watch.</summary>
     private void MergeDeadlocks(ProcessSnapshot read)
     {
-        if (SnapshotAnalysis.Analyze(read, _session.Analyzer.Options).Findings.Any(FindingKinds.Deadlock))
+        if (!read.AsyncFindingsOnly && SnapshotAnalysis.Analyze(read, _session.Analyzer.Options).Findings.Any(FindingKinds.Deadlock))
         {
             SnapshotMerge.Into(_session.Analyzer, read, withinTrace: true, kinds: [FindingKinds.Deadlock]);
         }

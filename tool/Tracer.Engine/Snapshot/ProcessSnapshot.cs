@@ -33,6 +33,11 @@ public sealed record ProcessSnapshot
     /// <summary>A second look at the async state, taken <see cref="AsyncLookGapMs"/> after the first (null when not taken).</summary>
     public Async.AsyncHeap? AsyncSecondLook { get; init; }
     public double AsyncLookGapMs { get; init; }
+    /// <summary>
+    /// Only its async findings count (the look `run`/`demo` take at the stop: the trace saw every thread's waits from the
+    /// start, so the threads' findings would repeat the live ones). Saved, so a replay merges the same.
+    /// </summary>
+    public bool AsyncFindingsOnly { get; init; }
     /// <summary>The heap was walked while the target ran (attached): a verdict needs both looks to agree.</summary>
     public bool AsyncWalkedRunning { get; init; }
 }

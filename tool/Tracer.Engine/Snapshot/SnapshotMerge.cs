@@ -41,6 +41,11 @@ public static class SnapshotMerge
             List<HashSet<int>> cycles = [.. analyzer.Findings.Snapshot().Where(f => f.Kind == FindingKinds.Deadlock).Select(Members)];
             foreach (Finding f in found.Findings.Snapshot().Where(f => kinds is null || kinds.Contains(f.Kind)))
             {
+                if (snapshot.AsyncFindingsOnly && !Async.AsyncHangAnalysis.IsAsyncFinding(f))
+                {
+                    continue; // the trace saw these threads' waits itself
+                }
+
                 if (f.Kind == FindingKinds.Deadlock && cycles.Exists(c => c.SetEquals(Members(f))))
                 {
                     continue; // the trace found this cycle itself

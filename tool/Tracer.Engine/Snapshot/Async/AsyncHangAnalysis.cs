@@ -23,6 +23,9 @@ public static class AsyncHangAnalysis
 
     public sealed record Result(IReadOnlyList<Finding> Findings, IReadOnlySet<int> ExplainedThreads);
 
+    /// <summary>Whether <paramref name="f"/> came from the async state (its key says so; the threads' findings have others).</summary>
+    public static bool IsAsyncFinding(Finding f) => f.Key?.StartsWith("async-", StringComparison.Ordinal) == true;
+
     public static Result Find(ProcessSnapshot snapshot, IReadOnlyList<BlockedThread> blocked, Func<int, int> stackIdOf)
     {
         Result first = FindInLook(snapshot, blocked, stackIdOf);
