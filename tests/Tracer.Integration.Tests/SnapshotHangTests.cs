@@ -55,6 +55,14 @@ public sealed class SnapshotHangTests
         Assert.Equal(["phase-0", "phase-1"], Causes(hang).Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
     }
 
+    [Fact]
+    public async Task Stacks_that_do_not_fit_one_pause_are_read_in_further_pauses_and_the_hang_is_still_found()
+    {
+        JsonElement[] findings = await SnapshotAsync("barrier", blockingLines: 2, expectedExit: 1, "--fail-on", "hang", "--pause-budget", "1ms");
+
+        Assert.Single(findings, f => f.GetProperty("summary").GetString()!.Contains("Barrier.SignalAndWait", StringComparison.Ordinal));
+    }
+
     /// <summary>A finding's own threads, without the main thread whose join is listed under it (one finding per cause).</summary>
     private static JsonElement[] Causes(JsonElement finding) =>
         [.. finding.GetProperty("threads").EnumerateArray().Where(t => !t.GetProperty("role").GetString()!.Contains("Thread.Join", StringComparison.Ordinal))];

@@ -22,6 +22,13 @@ internal static class SnapshotCommand
         CustomParser = CommonOptions.ParseDuration,
     };
 
+    private static readonly Option<TimeSpan?> s_pauseBudget = new("--pause-budget")
+    {
+        Description = "The longest the target stays suspended in one pause while its threads are read (default 400ms; e.g. 100ms). "
+            + "Stacks that do not fit are read in further pauses (at most 8, the target running between them).",
+        CustomParser = CommonOptions.ParseDuration,
+    };
+
     private static readonly Option<bool> s_allStacks = new("--all-stacks")
     {
         Description = "Print every managed thread with its name, state and stack, identical stacks grouped with a count (JSON always has them).",
@@ -43,7 +50,7 @@ internal static class SnapshotCommand
             "snapshot -p 4242 --all-stacks",
             "snapshot -n MyService --format json --fail-on deadlock"))
         {
-            s_pid, s_name, s_format, s_failOn, s_hangAfter, s_timeout, s_allStacks, s_dump,
+            s_pid, s_name, s_format, s_failOn, s_hangAfter, s_timeout, s_pauseBudget, s_allStacks, s_dump,
         };
         command.Validators.Add(result =>
         {
@@ -60,6 +67,7 @@ internal static class SnapshotCommand
                 IpcTimeout = parse.GetValue(s_timeout) ?? TimeSpan.FromSeconds(30),
                 Observe = CommonOptions.HangAfterOf(parse, s_hangAfter),
                 Dump = parse.GetValue(s_dump),
+                PauseBudget = parse.GetValue(s_pauseBudget) ?? new SnapshotOptions().PauseBudget,
             };
             return await RunAsync(pid, options, parse.GetValue(s_format), parse.GetValue(s_failOn) ?? new HashSet<string>(),
                 parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct, parse.GetValue(s_allStacks));

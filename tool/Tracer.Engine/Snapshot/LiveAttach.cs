@@ -18,6 +18,10 @@ internal static class LiveAttach
     /// </summary>
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>At most this many pauses read the stacks (see the budget); the target runs for a moment between them.</summary>
+    private const int MaxPauses = 8;
+    private static readonly TimeSpan s_betweenPauses = TimeSpan.FromMilliseconds(50);
+
     /// <summary>
     /// Reads <paramref name="pid"/> on the calling thread (ptrace requests are only honoured from the thread that stopped
     /// the target). Runs in the snapshot's child process (<see cref="IsolatedSnapshot"/>): the runtime's debugging
@@ -65,6 +69,7 @@ internal static class LiveAttach
         var pause = Stopwatch.StartNew();
         ProcessSnapshot snapshot;
         int stopped;
+        HashSet<int> unread;
         // While the target is frozen, every slice of CPU this thread waits for is pause: ask for more (root only).
         ThreadNice.Set(-10);
         using (ThreadFreezer frozen = Freeze(pid))
@@ -72,21 +77,67 @@ internal static class LiveAttach
             stopped = frozen.Count;
             target.DataReader.FlushCachedData();
             runtime.FlushCachedData(); // anything the DAC read while the target ran is stale
-            snapshot = RuntimeReader.Read(runtime, pid, osThreadName, pause, options.PauseBudget);
+            snapshot = RuntimeReader.Read(runtime, pid, osThreadName, pause, options.PauseBudget, only: null, out unread);
             snapshot = RunReaders(runtime, snapshot, options, pause);
         } // every thread resumes here
 
         pause.Stop();
+        var pauses = new List<double> { pause.Elapsed.TotalMilliseconds };
+        // A busy machine can use up the budget before every stack is read: the target runs a moment, then the rest is
+        // read in further pauses of at most the budget each (a stuck thread's stack does not change meanwhile).
+        while (unread.Count > 0 && pauses.Count < MaxPauses)
+        {
+            Thread.Sleep(s_betweenPauses);
+            var again = Stopwatch.StartNew();
+            using (ThreadFreezer frozen = Freeze(pid))
+            {
+                target.DataReader.FlushCachedData();
+                runtime.FlushCachedData();
+                ProcessSnapshot rest = RuntimeReader.Read(runtime, pid, osThreadName, again, options.PauseBudget, only: unread, out HashSet<int> stillUnread);
+                snapshot = WithStacksOf(snapshot, rest, unread.Except(stillUnread).ToHashSet());
+                unread = stillUnread;
+            }
+
+            pauses.Add(again.Elapsed.TotalMilliseconds);
+        }
+
         ThreadNice.Set(0);
+        if (pauses.Count > 1)
+        {
+            snapshot = snapshot with
+            {
+                Notes = [.. snapshot.Notes.Where(n => !n.StartsWith("the stacks of ", StringComparison.Ordinal)),
+                    $"the stacks were read in {pauses.Count} pauses (longest {pauses.Max():F0} ms, {pauses.Sum():F0} ms in all): the pause budget of {options.PauseBudget.TotalMilliseconds:0} ms did not fit them all"
+                    + (unread.Count > 0 ? $"; the stacks of {unread.Count} threads were still not read" : string.Empty)],
+            };
+        }
+
         snapshot = snapshot with
         {
             Method = SnapshotMethods.Attach,
-            PauseMs = pause.Elapsed.TotalMilliseconds,
+            PauseMs = pauses.Max(),
             CaptureMs = total.Elapsed.TotalMilliseconds,
-            Notes = [.. snapshot.Notes, $"{stopped} threads were suspended for {pause.Elapsed.TotalMilliseconds:F0} ms while read"],
+            Notes = [.. snapshot.Notes, $"{stopped} threads were suspended for {pauses.Max():F0} ms while read"],
         };
         afterResume?.Invoke(target, runtime, snapshot);
         return snapshot;
+    }
+
+    /// <summary><paramref name="snapshot"/> with the stacks (and the locks they refer to) of <paramref name="read"/> from <paramref name="rest"/>.</summary>
+    private static ProcessSnapshot WithStacksOf(ProcessSnapshot snapshot, ProcessSnapshot rest, HashSet<int> read)
+    {
+        var later = rest.Threads.Where(t => read.Contains(t.OsThreadId)).ToDictionary(t => t.OsThreadId);
+        var locks = snapshot.Locks.ToDictionary(l => l.ObjectId);
+        foreach (SnapshotLock l in rest.Locks)
+        {
+            locks.TryAdd(l.ObjectId, l);
+        }
+
+        return snapshot with
+        {
+            Threads = [.. snapshot.Threads.Select(t => later.TryGetValue(t.OsThreadId, out SnapshotThread? r) ? t with { Frames = r.Frames, Objects = r.Objects } : t)],
+            Locks = [.. locks.Values],
+        };
     }
 
     /// <summary>Attaches without stopping anything: the DAC's start-up (hundreds of ms) runs while the target does.</summary>

@@ -17,8 +17,15 @@ internal static class RuntimeReader
 
     /// <param name="clock">Running since the target was stopped.</param>
     /// <param name="budget">Past this on the clock, the remaining threads' stacks are not read (the target stays frozen while they are).</param>
-    public static ProcessSnapshot Read(ClrRuntime runtime, int pid, Func<int, string?> osThreadName, Stopwatch clock, TimeSpan budget)
+    public static ProcessSnapshot Read(ClrRuntime runtime, int pid, Func<int, string?> osThreadName, Stopwatch clock, TimeSpan budget) =>
+        Read(runtime, pid, osThreadName, clock, budget, only: null, out _);
+
+    /// <param name="only">Read the stacks of these threads only (OS ids); null: all.</param>
+    /// <param name="unread">Threads whose stack was wanted but not read within the budget.</param>
+    public static ProcessSnapshot Read(ClrRuntime runtime, int pid, Func<int, string?> osThreadName, Stopwatch clock, TimeSpan budget,
+        IReadOnlySet<int>? only, out HashSet<int> unread)
     {
+        unread = [];
         var notes = new List<string>();
         ClrThread[] live = [.. runtime.Threads.Where(t => t.IsAlive)];
         Dictionary<ulong, int> osIdByAddress = runtime.Threads.Where(t => t.OSThreadId != 0).GroupBy(t => t.Address).ToDictionary(g => g.Key, g => (int)g.First().OSThreadId);
@@ -34,8 +41,19 @@ internal static class RuntimeReader
         int skipped = 0;
         foreach (ClrThread thread in live)
         {
-            bool inBudget = clock.Elapsed < budget;
-            skipped += inBudget ? 0 : 1;
+            if (only?.Contains((int)thread.OSThreadId) == false)
+            {
+                stacks.Add((thread, [], []));
+                continue;
+            }
+
+            bool inBudget = clock.Elapsed < budget || stacks.All(x => x.Frames.Count == 0); // one stack per pause at least: progress
+            if (!inBudget)
+            {
+                skipped++;
+                unread.Add((int)thread.OSThreadId);
+            }
+
             (List<string> frames, List<FrameObject> objects) = inBudget ? Stack(thread) : ([], []);
             foreach (FrameObject o in objects)
             {
