@@ -17,11 +17,12 @@ return args.FirstOrDefault() switch
     "sync-over-async" => SyncOverAsyncApp.Run(options),
     "deadlock" => DeadlockApp.Run(options),
     "sleep-poll" => SleepPollApp.Run(options),
+    "async-gate-leak" => AsyncGateLeakApp.Run(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|sync-over-async|deadlock|sleep-poll [--seconds N]");
+    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|sync-over-async|deadlock|sleep-poll|async-gate-leak [--seconds N]");
     return 2;
 }
