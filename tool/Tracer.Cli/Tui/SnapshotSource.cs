@@ -21,6 +21,9 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
 
     public TraceAnalyzer Analyzer { get; } = analyzer;
 
+    /// <summary>How long the last <see cref="Take"/> held the analyzer's lock (the decoder waits that long); measured for docs/performance.md.</summary>
+    public TimeSpan LastLockHold { get; private set; }
+
     /// <summary>True when events or findings arrived, or the shown process changed, since the last snapshot.</summary>
     public bool Changed
     {
@@ -56,6 +59,7 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
         ChildTrace? child = shown == 0 ? null : _children.FirstOrDefault(c => c.Holds(shown));
         lock (Analyzer.SyncRoot)
         {
+            using var held = new HoldTimer(this, System.Diagnostics.Stopwatch.GetTimestamp());
             TraceModel model = Analyzer.Model;
             _version = model.TotalEvents;
             _findingCount = findings.Count;
@@ -134,6 +138,11 @@ internal sealed class SnapshotSource(TraceAnalyzer analyzer, string? traceFile)
     private sealed record ChildTrace(ReportPart Part, TraceReport Report)
     {
         public bool Holds(int pid) => Report.Processes.Any(p => p.ProcessId == pid);
+    }
+
+    private readonly struct HoldTimer(SnapshotSource source, long entered) : IDisposable
+    {
+        public void Dispose() => source.LastLockHold = System.Diagnostics.Stopwatch.GetElapsedTime(entered);
     }
 
     private sealed class LaneBuffer
