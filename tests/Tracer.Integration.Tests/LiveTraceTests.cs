@@ -7,8 +7,8 @@ namespace Tracer.Integration.Tests;
 
 /// <summary>
 /// The engine's one live API (<see cref="LiveTrace"/>), used directly as the CLI uses it: a launch runs to the
-/// program's exit and leaves a named trace, its sidecar and a report; an attach gets the automatic snapshot and a
-/// launch never does (the engine's policy, not the caller's).
+/// program's exit and leaves a named trace, its sidecar and a report; the snapshot policy is the engine's, not the
+/// caller's: an attach is snapshotted when quiet, a launch only at stop (if it still runs), never when quiet.
 /// </summary>
 public sealed class LiveTraceTests
 {
@@ -22,7 +22,7 @@ public sealed class LiveTraceTests
         var notices = new ConcurrentQueue<string>();
         using var force = new CancellationTokenSource(s_timeout); // bounded: a stuck run stops at once
         await using LiveTrace trace = await LiveTrace.LaunchAsync(ToolPaths.HangTargetsDll, ["exit"], null, TextWriter.Null,
-            new LiveTraceOptions { OutputPath = output }, force.Token);
+            new LiveTraceOptions { OutputPath = output }, snapshotAtStop: true, force.Token);
         trace.Notice += notices.Enqueue;
         await trace.StartAsync(force.Token);
 
@@ -32,7 +32,9 @@ public sealed class LiveTraceTests
         Assert.False(end.EndedByTracer);
         Assert.Equal(0, end.ExitCode);
         Assert.True(trace.IsLaunched);
-        Assert.Null(trace.Options.AutoSnapshot); // launched programs are never snapshotted
+        Assert.False(trace.Options.AutoSnapshot!.WhenQuiet); // a launched program is looked at only when tracing stops it
+        Assert.True(trace.Options.AutoSnapshot.AtStop);
+        Assert.Null(trace.Root.Snapshot); // it ended by itself: nothing to look at
         Assert.True(File.Exists(output));
         Assert.True(File.Exists(output + ".meta.json")); // the sidecar (thread names, processes)
         TraceReport report = trace.Report();
@@ -55,7 +57,7 @@ public sealed class LiveTraceTests
         await using LiveTrace trace = LiveTrace.Attach(target.Id, port: null, new LiveTraceOptions(), snapshotWhenQuiet);
 
         Assert.False(trace.IsLaunched);
-        Assert.Equal(snapshotWhenQuiet, trace.Options.AutoSnapshot is not null);
+        Assert.Equal(snapshotWhenQuiet, trace.Options.AutoSnapshot is { WhenQuiet: true, AtStop: false });
         Assert.Contains($"_{target.Id}_", Path.GetFileName(trace.Options.OutputPath), StringComparison.Ordinal); // named after the process
         Assert.Same(trace.Root, Assert.Single(trace.Sessions)); // a tree of one
         Assert.Equal(target.Id, trace.ProcessId);
