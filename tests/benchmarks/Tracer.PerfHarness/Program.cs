@@ -10,6 +10,7 @@ using Tracer.PerfHarness;
 //   Tracer.PerfHarness async-web-target PORT SECONDS                  that app (used by tpl-cost)
 //   Tracer.PerfHarness analyse FILE N                                 the full analysis N times, nothing else (to profile)
 //   Tracer.PerfHarness web [ROUNDS] [CONNECTIONS]                     requests/s of a web service untraced / traced (docs/performance.md)
+//   Tracer.PerfHarness tui-lock FILE [ROUNDS]                          how long a TUI snapshot holds the analyzer's lock
 //   Tracer.PerfHarness web-target                                     that service (Kestrel on a loopback port it prints)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -23,6 +24,7 @@ return args.FirstOrDefault() switch
     "web-target" => await WebTarget.RunAsync(),
     "tpl-cost" => await TplCost.RunAsync(args.Length > 1 ? double.Parse(args[1]) : 8, args.Length > 2 ? int.Parse(args[2]) : 3),
     "async-web-target" => AsyncWebTarget.Run(int.Parse(args[1]), double.Parse(args[2])),
+    "tui-lock" => TuiLockHold.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 50),
     "analyse" => Measurements.AnalyseRepeatedly(args[1], int.Parse(args[2])),
     _ => await Benchmarks.RunAllAsync(args),
 };

@@ -15,7 +15,7 @@ internal sealed record LiveSettings
     public bool NoTui { get; init; }
     /// <summary>run/demo: also trace .NET child processes (default); --no-children resumes them untraced.</summary>
     public bool FollowChildren { get; init; } = true;
-    /// <summary>collect: no automatic snapshot when the attached process shows no lock activity.</summary>
+    /// <summary>--no-snapshot: no automatic snapshot (collect: when the process is quiet; run/demo: at stop while it still runs).</summary>
     public bool NoSnapshot { get; init; }
     /// <summary>Record TplEventSource's task events: always for run/demo, with --tasks for collect (see LiveTraceOptions.TaskEvents).</summary>
     public bool TaskEvents { get; init; } = true;

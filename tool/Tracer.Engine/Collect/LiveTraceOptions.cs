@@ -5,7 +5,12 @@ namespace Tracer.Engine.Collect;
 /// <summary>How a live session runs and when it stops.</summary>
 public sealed record LiveTraceOptions
 {
-    public required string OutputPath { get; init; }
+    /// <summary>The .nettrace to write; empty: <see cref="LiveTrace"/> names it after the process (NAME_PID_yyyyMMdd_HHmmss.nettrace).</summary>
+    public string OutputPath { get; init; } = string.Empty;
+    /// <summary>--force: replace an existing <see cref="OutputPath"/> (otherwise refused before anything starts).</summary>
+    public bool ReplaceOutput { get; init; }
+    /// <summary>Launched programs: trace their .NET children too, each into FILE.PID.nettrace (false: resume them untraced).</summary>
+    public bool TraceChildren { get; init; } = true;
     /// <summary>Stop after this long (null: until the target exits or the user interrupts).</summary>
     public TimeSpan? Duration { get; init; }
     /// <summary>Stop as soon as a finding of one of these kinds appears.</summary>
@@ -33,8 +38,9 @@ public sealed record LiveTraceOptions
     /// Tracer-Probes events are not enabled (the copy turns its probes into in-process edges), so nothing is found twice.
     /// </summary>
     public bool InProcessRaces { get; init; }
-    /// <summary>Attached sessions: snapshot the process once when it looks hung (null: never; launched processes need none).</summary>
-    public AutoSnapshotOptions? AutoSnapshot { get; init; }
+    /// <summary>Snapshot the process once when it looks hung (null: never). Set by <see cref="LiveTrace"/>, which owns the
+    /// policy: an attached process when quiet, a launched one at stop if it still runs.</summary>
+    public AutoSnapshotOptions? AutoSnapshot { get; internal init; }
     /// <summary>How long a call to the target may take before the tool gives up on it.</summary>
     public TimeSpan IpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -43,6 +43,7 @@ public sealed class LiveTraceSession : IDisposable
     /// <summary>Read from other threads for progress only (a torn read is harmless).</summary>
     public long Events => Analyzer.Model.TotalEvents;
     public string OutputPath => _options.OutputPath;
+    public LiveTraceOptions Options => _options;
     /// <summary>--flight-recorder: the trace is held in memory and written when tracing stops.</summary>
     public bool IsFlightRecorder => _options.FlightRecorder is not null;
     /// <summary>Completes when the decoder has read the whole stream.</summary>

@@ -8,21 +8,19 @@ namespace Tracer.Engine.Collect;
 /// A runtime that is not a descendant is refused. The root's sidecar lists the children, so `report FILE` opens the
 /// whole tree. Any session's --stop-on finding stops them all.
 /// </summary>
-public sealed class ProcessTreeTrace : IDisposable
+internal sealed class ProcessTreeTrace : IDisposable
 {
     private readonly LaunchedProcess _launched;
     private readonly LiveTraceOptions _options;
-    private readonly bool _followChildren;
     private readonly List<LiveTraceSession> _sessions = [];
     private readonly TaskCompletionSource _findingStop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopAccepting = new();
     private Task _acceptLoop = Task.CompletedTask;
 
-    public ProcessTreeTrace(LaunchedProcess launched, LiveTraceOptions options, bool followChildren)
+    public ProcessTreeTrace(LaunchedProcess launched, LiveTraceOptions options)
     {
         _launched = launched;
         _options = options;
-        _followChildren = followChildren;
         Root = new LiveTraceSession(launched.Root, options);
         Track(Root);
     }
@@ -151,7 +149,7 @@ public sealed class ProcessTreeTrace : IDisposable
 
         try
         {
-            if (_followChildren)
+            if (_options.TraceChildren)
             {
                 var session = new LiveTraceSession(endpoint, _options with { OutputPath = ChildTracePath(_options.OutputPath, runtime.ProcessId), AutoSnapshot = null });
                 session.Analyzer.Model.Process(runtime.ProcessId).ParentProcessId = ProcFs.ParentId(runtime.ProcessId);

@@ -5,7 +5,7 @@ namespace Tracer.Engine.Model;
 /// <summary>Contention statistics of one runtime lock (a Monitor's sync block or a System.Threading.Lock).</summary>
 public sealed class LockInfo(ulong lockId, ulong objectId)
 {
-    private readonly WaitHistogram _waits = new();
+    private WaitHistogram _waits = new();
 
     public ulong LockId { get; } = lockId;
     /// <summary>Address of the object the lock belongs to (the `lock (x)` target), when the runtime said.</summary>
@@ -26,6 +26,38 @@ public sealed class LockInfo(ulong lockId, ulong objectId)
 
     /// <summary>How many waits ended (the ones percentiles are over).</summary>
     public long EndedWaits => _waits.Count;
+
+    /// <summary>A copy for a <see cref="ModelView"/>: read elsewhere while this one keeps counting.</summary>
+    internal LockInfo Copy()
+    {
+        var copy = new LockInfo(LockId, ObjectId)
+        {
+            _waits = _waits.Copy(),
+            Contentions = Contentions,
+            TotalWaitNs = TotalWaitNs,
+            MaxWaitNs = MaxWaitNs,
+            LastKnownOwner = LastKnownOwner,
+            FirstContentionMs = FirstContentionMs,
+            LastContentionMs = LastContentionMs,
+        };
+        copy.Owners.EnsureCapacity(Owners.Count);
+        foreach (KeyValuePair<int, int> kv in Owners)
+        {
+            copy.Owners.Add(kv.Key, kv.Value);
+        }
+
+        foreach (KeyValuePair<int, int> kv in Waiters)
+        {
+            copy.Waiters.Add(kv.Key, kv.Value);
+        }
+
+        foreach (KeyValuePair<int, int> kv in WaitStacks)
+        {
+            copy.WaitStacks.Add(kv.Key, kv.Value);
+        }
+
+        return copy;
+    }
 
     internal void OnContention(double timeMs, int waiter, int owner, int stackId)
     {

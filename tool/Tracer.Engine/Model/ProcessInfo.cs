@@ -12,4 +12,12 @@ public sealed class ProcessInfo(int processId)
     public int? ExitCode { get; set; }
     /// <summary>Runtime version, e.g. "10.0.12", when the trace said.</summary>
     public string? RuntimeVersion { get; set; }
+
+    /// <summary>A copy for a <see cref="ModelView"/>.</summary>
+    internal ProcessInfo Copy()
+    {
+        var copy = new ProcessInfo(ProcessId) { Name = Name, CommandLine = CommandLine, ParentProcessId = ParentProcessId, ExitCode = ExitCode, RuntimeVersion = RuntimeVersion };
+        copy.NamedObjects.UnionWith(NamedObjects);
+        return copy;
+    }
 }

@@ -25,7 +25,11 @@ public sealed class ThreadInfo(int processId, int threadId, double firstSeenMs)
     /// <summary>The name to show. Linux gives a new thread its creator's OS name, so a thread started with `new Thread()`
     /// from a pool worker is called ".NET TP Worker" until it is named: a thread with that name that is not a pool
     /// worker shows no name rather than one that is not its own.</summary>
-    public string? ShownName => Name is ".NET TP Worker" && !IsPoolWorker ? null : Name;
+    public string? ShownName => Shown(Name, IsPoolWorker);
 
-    public string DisplayName => ShownName is { Length: > 0 } shown ? $"{shown} (tid {ThreadId})" : $"tid {ThreadId}";
+    public string DisplayName => Display(ShownName, ThreadId);
+
+    internal static string? Shown(string? name, bool poolWorker) => name is ".NET TP Worker" && !poolWorker ? null : name;
+
+    internal static string Display(string? shownName, int threadId) => shownName is { Length: > 0 } shown ? $"{shown} (tid {threadId})" : $"tid {threadId}";
 }

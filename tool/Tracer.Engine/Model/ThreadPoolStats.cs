@@ -10,6 +10,19 @@ public sealed class ThreadPoolStats
     public Dictionary<string, List<CounterPoint>> Counters { get; } = new(StringComparer.Ordinal);
     public long MaxWorkerThreads { get; private set; }
 
+    /// <summary>A copy for a <see cref="ModelView"/>.</summary>
+    internal ThreadPoolStats Copy()
+    {
+        var copy = new ThreadPoolStats { MaxWorkerThreads = MaxWorkerThreads };
+        copy.Adjustments.AddRange(Adjustments);
+        foreach ((string name, List<CounterPoint> series) in Counters)
+        {
+            copy.Counters.Add(name, [.. series]);
+        }
+
+        return copy;
+    }
+
     internal void OnAdjustment(double timeMs, long workers, byte reason)
     {
         Adjustments.Add(new PoolAdjustment(timeMs, workers, reason));

@@ -45,6 +45,16 @@ public sealed class WaitHistogram
         _buckets![Bucket(valueNs)]++;
     }
 
+    /// <summary>A copy to read on another thread while this one keeps growing (the sorted values, once sorted, are never
+    /// changed in place, so they are shared).</summary>
+    internal WaitHistogram Copy() => new()
+    {
+        Count = Count,
+        _exact = _exact is null ? null : [.. _exact],
+        _sorted = _exact is not null && _sorted.Length == _exact.Count ? _sorted : [],
+        _buckets = (long[]?)_buckets?.Clone(),
+    };
+
     /// <summary>The <paramref name="p"/>-th percentile (0–100), 0 when empty.</summary>
     public double Percentile(double p)
     {

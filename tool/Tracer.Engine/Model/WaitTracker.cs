@@ -144,6 +144,9 @@ public sealed class WaitTracker
     /// <summary>A thread the runtime uses to sample counters for the tracer's own session (not the target's work).</summary>
     public bool IsInstrumentation(int threadId) => _instrumentation.ContainsKey(threadId);
 
+    /// <summary>The threads that are the runtime's own instrumentation (<see cref="IsInstrumentation"/>).</summary>
+    internal IEnumerable<int> InstrumentationThreads() => _instrumentation.Entries().Select(e => e.Key);
+
     /// <summary>The lock's last known owner: named by a ContentionStart, or the waiter that got it.</summary>
     public bool TryGetOwner(ulong lockId, out int owner)
     {

@@ -14,7 +14,7 @@ public static class ChromiumTraceWriter
 {
     public static void Write(TraceModel model, TraceReport report, Stream output)
     {
-        var builder = new ReportBuilder(model);
+        var builder = new ReportBuilder(ModelView.Of(model));
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.Default });
         w.WriteStartObject();
         w.WriteString("displayTimeUnit", "ms");

@@ -4,12 +4,12 @@ using Tracer.Engine.Symbols;
 
 namespace Tracer.Engine.Reports;
 
-/// <summary>Resolves ids in the model to the names and frames a person reads.</summary>
-internal sealed class ReportBuilder(TraceModel model)
+/// <summary>Resolves ids in a copy of the model (<see cref="ModelView"/>) to the names and frames a person reads.</summary>
+internal sealed class ReportBuilder(ModelView model)
 {
     private const int TopStackCount = 3;
 
-    public ReportThread Thread(ThreadInfo t) => new(
+    public ReportThread Thread(ThreadView t) => new(
         t.ThreadId, t.ProcessId, t.ShownName is null ? null : TextSanitizer.Clean(t.ShownName), TextSanitizer.Clean(t.DisplayName),
         t.FirstSeenMs, t.LastSeenMs, t.ExitedMs, t.IsPoolWorker, t.LockWaitMs, t.HandleWaitMs)
     {
@@ -22,7 +22,7 @@ internal sealed class ReportBuilder(TraceModel model)
     public IReadOnlyList<ReportLock> Locks()
     {
         var open = new Dictionary<ulong, (int Count, double TotalMs, double MaxMs)>();
-        foreach ((int tid, LockWait w) in model.Waits.LockWaits())
+        foreach ((int tid, LockWait w) in model.OpenLockWaits)
         {
             double ms = Math.Max(0, model.EndMs - w.SinceMs);
             (int count, double total, double max) = open.GetValueOrDefault(w.LockId);
@@ -48,7 +48,7 @@ internal sealed class ReportBuilder(TraceModel model)
 
     /// <summary>A lock only the runtime's counter poller (working for the tracer's session) waited for.</summary>
     private bool IsTracersOwn(LockInfo l) =>
-        l.Waiters.Keys.All(model.Waits.IsInstrumentation)
+        l.Waiters.Keys.All(model.InstrumentationThreads.Contains)
         || (l.WaitStacks.Count > 0 && l.WaitStacks.Keys.All(stack => WaitClassifier.IsCounterPoller(model.Resolver.Resolve(stack))));
 
     /// <summary>A finding as rendered.</summary>

@@ -32,7 +32,14 @@ public sealed record TraceReport
         Build([new ReportPart(model, findings)], traceFile);
 
     /// <summary>One report over several processes (a traced process tree): the first part is the root.</summary>
-    public static TraceReport Build(IReadOnlyList<ReportPart> parts, string? traceFile = null)
+    public static TraceReport Build(IReadOnlyList<ReportPart> parts, string? traceFile = null) =>
+        Build([.. parts.Select(p => (ModelView.Of(p.Model), p.Findings))], traceFile);
+
+    /// <summary>A report from a copy of a live model (taken under the analyzer's lock), built without the lock.</summary>
+    public static TraceReport Build(ModelView view, IReadOnlyList<Finding> findings, string? traceFile = null) =>
+        Build([(view, findings)], traceFile);
+
+    private static TraceReport Build(IReadOnlyList<(ModelView Model, IReadOnlyList<Finding> Findings)> parts, string? traceFile)
     {
         var builders = parts.Select(p => (Part: p, Builder: new ReportBuilder(p.Model))).ToList();
         bool many = parts.Count > 1;

@@ -11,6 +11,14 @@ public sealed class MethodTable
 
     public int Count => _ranges.Count;
 
+    /// <summary>A copy to look names up in on another thread (one array copy; it sorts itself when first read).</summary>
+    internal MethodTable Copy()
+    {
+        var copy = new MethodTable { _sorted = _sorted };
+        copy._ranges.AddRange(_ranges);
+        return copy;
+    }
+
     public void Add(ulong start, uint size, string typeName, string methodName)
     {
         if (size == 0 || start == 0)

@@ -8,15 +8,33 @@ namespace Tracer.Engine.Symbols;
 /// </summary>
 public sealed class StackTable
 {
-    private readonly List<ulong[]> _stacks = [];
+    private readonly List<ulong[]> _stacks;
     // hash -> first id with that hash; further ids with the same hash chain through _next.
     private readonly Dictionary<int, int> _firstByHash = new();
     private readonly List<int> _next = [];
+    private readonly bool _readOnly;
+
+    public StackTable() => _stacks = [];
+
+    private StackTable(List<ulong[]> stacks)
+    {
+        _stacks = stacks;
+        _readOnly = true;
+    }
 
     public int Count => _stacks.Count;
 
+    /// <summary>A copy to resolve stacks from on another thread (the interned arrays are never changed, so they are
+    /// shared): one array of references. It cannot intern.</summary>
+    internal StackTable CopyForReading() => new([.. _stacks]);
+
     public int Intern(ReadOnlySpan<ulong> addresses)
     {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("a copy of a stack table is read-only");
+        }
+
         if (addresses.IsEmpty)
         {
             return -1;
