@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
     "read-mostly-cache" => ReadMostlyCache.Run(options),
     "throttled-fan-out" => await ThrottledFanOut.RunAsync(options),
     "parallel-tally" => ParallelTally.Run(options),
+    "http-gateway" => HttpGateway.Run(options),
     "process-supervisor" => await ProcessSupervisor.RunAsync(options),
     "child-worker" => ProcessSupervisor.RunChild(options),
     "lost-pulse" => LostPulseApp.Run(options),
@@ -29,6 +30,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|read-mostly-cache|throttled-fan-out|parallel-tally|process-supervisor|sync-over-async|deadlock|sleep-poll|lost-pulse|locked-io [--seconds N]");
+    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|read-mostly-cache|throttled-fan-out|parallel-tally|http-gateway|process-supervisor|sync-over-async|deadlock|sleep-poll|lost-pulse|locked-io [--seconds N]");
     return 2;
 }

@@ -106,7 +106,7 @@ internal static class LiveRunner
         Func<string?> targetEnd = () => launched.Process.HasExited ? TargetEnd.Describe(pid, launched.Process.ExitCode) : null;
         StopReason reason = await DriveAsync(tree.Root, stop => tree.RunAsync(stop, signals.Force), signals, tui, processName,
             options.OutputPath, programOutput, targetEnd, stderr).ConfigureAwait(false);
-        int? exitCode = await launched.StopAsync().ConfigureAwait(false);
+        int? exitCode = await launched.StopAsync(exiting: reason == StopReason.TargetExited).ConfigureAwait(false);
         if (!launched.KilledByTracer)
         {
             tree.Root.Analyzer.Model.Process(pid).ExitCode = exitCode;
