@@ -14,6 +14,14 @@ return args.FirstOrDefault() switch
     "batch" => BatchJob.Run(options),
     "console-service" => await ConsoleService.RunAsync(options),
     "idle-consumer" => IdleConsumer.Run(options),
+    "read-mostly-cache" => ReadMostlyCache.Run(options),
+    "throttled-fan-out" => await ThrottledFanOut.RunAsync(options),
+    "parallel-tally" => ParallelTally.Run(options),
+    "http-gateway" => HttpGateway.Run(options),
+    "process-supervisor" => await ProcessSupervisor.RunAsync(options),
+    "child-worker" => ProcessSupervisor.RunChild(options),
+    "lost-pulse" => LostPulseApp.Run(options),
+    "locked-io" => LockedIoApp.Run(options),
     "sync-over-async" => SyncOverAsyncApp.Run(options),
     "deadlock" => DeadlockApp.Run(options),
     "sleep-poll" => SleepPollApp.Run(options),
@@ -23,6 +31,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|sync-over-async|deadlock|sleep-poll|async-gate-leak [--seconds N]");
+    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|read-mostly-cache|throttled-fan-out|parallel-tally|http-gateway|process-supervisor|sync-over-async|deadlock|sleep-poll|lost-pulse|locked-io|async-gate-leak [--seconds N]");
     return 2;
 }

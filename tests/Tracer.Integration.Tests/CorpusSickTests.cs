@@ -41,6 +41,22 @@ public sealed class CorpusSickTests(ITestOutputHelper output)
         AssertNamed(run, "sleep-poll web app (`run --cpu-sampling`)", "starvation", "SleepPollApp", "TaskSleepWait");
     }
 
+    [Fact]
+    public async Task A_pulse_lost_before_the_consumer_waits_is_one_hang_naming_the_consumer()
+    {
+        using CorpusTrace run = await CorpusTrace.RunAsync("lost-pulse", "20", "hang", "--duration", "12s");
+
+        AssertNamed(run, "lost-pulse work queue (`run`)", "hang", "LostPulseApp", "ConsumeWork");
+    }
+
+    [Fact]
+    public async Task Blocking_disk_writes_under_a_lock_are_one_convoy_naming_the_request_handler()
+    {
+        using CorpusTrace run = await CorpusTrace.RunAsync("locked-io", "12", "convoy", "--duration", "15s");
+
+        AssertNamed(run, "locked-io audit log (`run`)", "convoy", "LockedIoApp", "HandleRequest");
+    }
+
     /// <summary>One <paramref name="kind"/> finding whose stacks have a frame of <paramref name="type"/>.<paramref name="method"/>, live and replayed; few findings; a short report.</summary>
     private void AssertNamed(CorpusTrace run, string program, string kind, string type, string method)
     {

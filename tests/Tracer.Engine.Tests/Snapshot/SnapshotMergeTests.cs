@@ -45,6 +45,32 @@ public sealed class SnapshotMergeTests
     }
 
     [Fact]
+    public void A_hang_the_trace_already_reports_for_the_same_thread_is_not_added_twice()
+    {
+        // lost-pulse in the corpus: the trace's hang in Monitor.Wait, then a snapshot read the same stuck thread.
+        SnapshotThread stuck = new(20, 20, "consumer", ["System.Threading.Monitor.Wait", "App.Queue.ConsumeWork"], []) { MadeProgress = false };
+        ProcessSnapshot snapshot = Deadlocked() with { Threads = [stuck], ObservedMs = 2000 };
+
+        var fresh = new TraceAnalyzer();
+        SnapshotMerge.Into(fresh, snapshot, withinTrace: true);
+        Assert.Equal([FindingKinds.Hang], fresh.Findings.Snapshot().Select(f => f.Kind)); // nothing traced: the snapshot's own
+
+        var traced = new TraceAnalyzer();
+        traced.Findings.Report(new Finding
+        {
+            Kind = FindingKinds.Hang,
+            Severity = Severity.Error,
+            Summary = "1 thread blocked in Monitor.Wait",
+            TimeMs = 2400,
+            Key = "hang:wait:Monitor.Wait:1",
+            Threads = [new FindingThread(20, "waits", null, null, -1, 400, Pid)],
+        });
+        SnapshotMerge.Into(traced, snapshot, withinTrace: true);
+        Finding hang = Assert.Single(traced.Findings.Snapshot());
+        Assert.DoesNotContain(SnapshotMerge.SummaryPrefix, hang.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Only_the_kinds_asked_for_are_merged()
     {
         SnapshotThread stuck = new(20, 20, "consumer", ["System.Threading.SemaphoreSlim.Wait", "App.Worker.Run"], []) { MadeProgress = false };

@@ -45,6 +45,10 @@ internal sealed class CorpusTrace : IDisposable
     public string ProgramSummary =>
         (TargetOutput + "\n" + Live.Stderr).Split('\n').LastOrDefault(l => l.Contains(" done: ", StringComparison.Ordinal))?.Trim() ?? "no closing line from the program";
 
+    /// <summary>The live notices ("dotnet-tracer: hang found ...") of a kind a healthy program must never trigger.</summary>
+    public string[] SeriousNotices =>
+        [.. Live.Stderr.Split('\n').Select(l => l.Trim()).Where(l => HealthyFailOn.Split(',').Any(k => l.StartsWith($"dotnet-tracer: {k} found", StringComparison.Ordinal)))];
+
     public int ReplayTextLines => ReplayText.TrimEnd().Split('\n').Length;
 
     /// <summary>`dotnet-tracer run` on a corpus program; <paramref name="toolOptions"/> go before `--`.</summary>

@@ -100,8 +100,24 @@ public sealed class LaunchedProcess : IAsyncDisposable
     }
 
     /// <summary>Ends the process (and its children) if it still runs; returns its exit code when it has one.</summary>
-    public async Task<int?> StopAsync()
+    /// <param name="exiting">The target ended its session itself (<see cref="StopReason.TargetExited"/>): it closes the
+    /// session a moment before its process is gone, so it gets <see cref="ExitGrace"/> to exit by itself before it is
+    /// killed (killing it then lost its exit code, a race a loaded machine lost now and then).</param>
+    public async Task<int?> StopAsync(bool exiting = false)
     {
+        if (exiting && !Process.HasExited)
+        {
+            using var grace = new CancellationTokenSource(ExitGrace);
+            try
+            {
+                await Process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // still running: a child kept the session's end open, or it hangs in its shutdown; killed below
+            }
+        }
+
         if (!Process.HasExited)
         {
             KilledByTracer = true;
@@ -119,6 +135,9 @@ public sealed class LaunchedProcess : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>How long a target that ended its session may take to exit by itself.</summary>
+    public static TimeSpan ExitGrace { get; } = TimeSpan.FromSeconds(5);
 
     public async ValueTask DisposeAsync()
     {

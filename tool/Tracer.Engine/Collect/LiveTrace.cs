@@ -133,7 +133,7 @@ public sealed class LiveTrace : IAsyncDisposable
         }
 
         StopReason reason = await _tree.RunAsync(interrupt, force).ConfigureAwait(false);
-        int? exitCode = await _launched!.StopAsync().ConfigureAwait(false);
+        int? exitCode = await _launched!.StopAsync(exiting: reason == StopReason.TargetExited).ConfigureAwait(false); // it closed its session: let it finish exiting
         if (!_launched.KilledByTracer)
         {
             Root.Analyzer.Model.Process(ProcessId).ExitCode = exitCode; // the decoder has finished: no lock needed

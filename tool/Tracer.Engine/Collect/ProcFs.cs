@@ -98,9 +98,28 @@ public static class ProcFs
             return name;
         }
 
-        string? program = CommandLine(pid)?.Split(' ', 2)[0];
-        string? programName = program is null ? null : Path.GetFileName(program);
+        string? programName = ProgramName(pid);
         return programName is not null && programName[..Math.Min(15, programName.Length)] == name ? "main" : name;
+    }
+
+    /// <summary>Program names by pid, with the process's start time (a reused pid is another process).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, (long? Start, string Name)> s_programNames = new();
+
+    /// <summary>The file name of argv[0]. Remembered: an exiting process's cmdline reads empty while its threads' names
+    /// can still be read, and its main thread then showed as "dotnet" instead of "main" (a report is made as it exits).</summary>
+    private static string? ProgramName(int pid)
+    {
+        string? program = CommandLine(pid)?.Split(' ', 2)[0];
+        if (program is not null)
+        {
+            string name = Path.GetFileName(program);
+            s_programNames[pid] = (StartTicks(pid), name);
+            return name;
+        }
+
+        return s_programNames.TryGetValue(pid, out var known) && (known.Start is null || StartTicks(pid) is not long start || start == known.Start)
+            ? known.Name
+            : null;
     }
 
     /// <summary>When the process started, in clock ticks since boot (/proc/PID/stat field 22): the runtime's

@@ -243,6 +243,11 @@ public sealed partial class EventPipeDecoder
                 _model.Touch(time);
                 break;
 
+            case RuntimeEventIds.R2RGetEntryPoint:
+                AddEntryPoint(data);
+                _model.Touch(time);
+                break;
+
             default:
                 _model.Touch(time);
                 break;
@@ -293,6 +298,17 @@ public sealed partial class EventPipeDecoder
         string type = reader.Utf16z();
         string name = reader.Utf16z();
         _model.Methods.Add(start, size, type, name);
+    }
+
+    private void AddEntryPoint(in RawEvent data)
+    {
+        // R2RGetEntryPoint: MethodID, namespace (the type), name and signature as UTF-16 strings, EntryPoint.
+        var reader = new PayloadReader(data.Payload);
+        reader.U64();
+        string type = reader.Utf16z();
+        string name = reader.Utf16z();
+        reader.Utf16z();
+        _model.Methods.AddEntryPoint(reader.U64(), type, name);
     }
 
     private int Stack(in RawEvent data)

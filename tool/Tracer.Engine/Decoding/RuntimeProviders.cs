@@ -29,9 +29,11 @@ public static class RuntimeProviders
     public const long ThreadingKeyword = 0x10000;
     public const long StackKeyword = 0x40000000;
     public const long WaitHandleKeyword = 0x40000000000;
+    /// <summary>CompilationDiagnostic: R2RGetEntryPoint, which names precompiled methods live (they have no load event).</summary>
+    public const long CompilationDiagnosticKeyword = 0x2000000000;
 
     /// <summary>What live sessions enable: locks, waits, threads, the pool, and method loads to name stack frames.</summary>
-    public const long TracerKeywords = ContentionKeyword | ThreadingKeyword | WaitHandleKeyword | StackKeyword | LoaderKeyword | JitKeyword | GcKeyword;
+    public const long TracerKeywords = ContentionKeyword | ThreadingKeyword | WaitHandleKeyword | StackKeyword | LoaderKeyword | JitKeyword | GcKeyword | CompilationDiagnosticKeyword;
 }
 
 /// <summary>Event ids of Microsoft-Windows-DotNETRuntime (and its rundown twin for method ids).</summary>
@@ -52,6 +54,7 @@ internal static class RuntimeEventIds
     public const int ThreadTerminated = 86;
     public const int MethodLoadVerbose = 143;
     public const int MethodDCEndVerbose = 144;
+    public const int R2RGetEntryPoint = 159;
     public const int WaitHandleWaitStart = 301;
     public const int WaitHandleWaitStop = 302;
     public const int ProcessInfo = 1;

@@ -38,7 +38,9 @@ public static class SnapshotMerge
                 thread.SnapshotState = SnapshotThreadState.Describe(t);
             }
 
-            List<HashSet<int>> cycles = [.. analyzer.Findings.Snapshot().Where(f => f.Kind == FindingKinds.Deadlock).Select(Members)];
+            // What the trace found itself (a cycle, or threads it already reports hung) is one cause: not added twice.
+            List<(string Kind, HashSet<int> Members)> traced = [.. analyzer.Findings.Snapshot()
+                .Where(f => f.Kind is FindingKinds.Deadlock or FindingKinds.Hang).Select(f => (f.Kind, Members(f)))];
             foreach (Finding f in found.Findings.Snapshot().Where(f => kinds is null || kinds.Contains(f.Kind)))
             {
                 if (snapshot.AsyncFindingsOnly && !Async.AsyncHangAnalysis.IsAsyncFinding(f))
@@ -46,9 +48,9 @@ public static class SnapshotMerge
                     continue; // the trace saw these threads' waits itself
                 }
 
-                if (f.Kind == FindingKinds.Deadlock && cycles.Exists(c => c.SetEquals(Members(f))))
+                if (f.Kind is FindingKinds.Deadlock or FindingKinds.Hang && traced.Exists(t => t.Kind == f.Kind && Members(f).IsSubsetOf(t.Members)))
                 {
-                    continue; // the trace found this cycle itself
+                    continue;
                 }
 
                 analyzer.Findings.Report(withinTrace ? Marked(f, snapshot, stackIds) : f with { Threads = Restacked(f, stackIds) });
