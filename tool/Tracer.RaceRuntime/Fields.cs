@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace Tracer.RaceRuntime;
 
-/// <summary>Field accesses: the rewriter adds one shadow slot next to each instrumented field and passes it here.</summary>
+/// <summary>Field accesses: the rewriter adds a <see cref="ShadowCell"/> next to each instrumented field and passes it here.</summary>
 public static class Fields
 {
     /// <summary>The calling thread's state; the rewriter keeps it in a local from the method's entry (a method body
@@ -13,16 +13,25 @@ public static class Fields
         get => RaceThread.Current;
     }
 
+    /// <summary>FastTrack's same-epoch fast path: this thread already read or wrote here in this epoch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Read(ref Shadow? slot, RaceThread thread, int site) => (slot ?? Create(ref slot)).Read(thread, site);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Write(ref Shadow? slot, RaceThread thread, int site) => (slot ?? Create(ref slot)).Write(thread, site);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Shadow Create(ref Shadow? slot)
+    public static void Read(ref ShadowCell cell, RaceThread thread, int site)
     {
-        var shadow = new Shadow("field");
-        return Interlocked.CompareExchange(ref slot, shadow, null) ?? shadow;
+        long now = thread.Epoch;
+        if (Volatile.Read(ref cell.Write) != now && Volatile.Read(ref cell.Read) != now)
+        {
+            Shadow.ReadSlow(ref cell, "field", thread, now, site);
+        }
+    }
+
+    /// <summary>Same-epoch fast path: this thread wrote last, in this epoch (see <see cref="Shadow.WriteSlow"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Write(ref ShadowCell cell, RaceThread thread, int site)
+    {
+        long now = thread.Epoch;
+        if (Volatile.Read(ref cell.Write) != now)
+        {
+            Shadow.WriteSlow(ref cell, "field", thread, now, site);
+        }
     }
 }

@@ -3,15 +3,15 @@ using System.Runtime.CompilerServices;
 namespace Tracer.RaceRuntime;
 
 /// <summary>
-/// FastTrack shadow state of one location (a field of one object, a static field, a collection): the last write as an
-/// epoch and the reads since as one epoch while they are ordered, or one per thread once concurrent readers appear.
-/// The same-epoch checks run without the gate (an epoch is one long, written under the gate); the rest under it.
-/// Each epoch keeps its site and thread id, so a race names both sides without a history.
+/// FastTrack shadow state of one location (a field of one object, a static field, a collection) beyond the two epochs
+/// of its <see cref="ShadowCell"/>: the sites and thread ids of the last write and read, and the reads since the last
+/// write once concurrent readers appear (one per thread). The same-epoch checks run without the gate (an epoch is one
+/// long, written under the gate); the rest under it. So a race names both sides without a history.
+/// A field's cell lives in the field's object; a collection's or a probe's lives here (<see cref="Read(int)"/>).
 /// </summary>
 public sealed class Shadow(string kind)
 {
-    private long _write;
-    private long _read;
+    private ShadowCell _cell;
     private int _writeSite;
     private int _writeThread;
     private int _readSite;
@@ -21,85 +21,89 @@ public sealed class Shadow(string kind)
 
     public string Kind { get; } = kind;
 
-    public void Read(int site) => Read(RaceThread.Current, site);
-
-    public void Write(int site) => Write(RaceThread.Current, site);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Read(RaceThread thread, int site)
+    public void Read(int site)
     {
+        RaceThread thread = RaceThread.Current;
         long now = thread.Epoch;
-        if (Volatile.Read(ref _write) == now || Volatile.Read(ref _read) == now)
+        if (Volatile.Read(ref _cell.Write) != now && Volatile.Read(ref _cell.Read) != now)
         {
-            return; // this thread already read (or wrote) here in this epoch
+            _cell.State ??= this;
+            ReadSlow(ref _cell, Kind, thread, now, site);
         }
-
-        ReadSlow(thread, now, site);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Write(RaceThread thread, int site)
+    public void Write(int site)
     {
+        RaceThread thread = RaceThread.Current;
         long now = thread.Epoch;
-        if (Volatile.Read(ref _write) == now)
+        if (Volatile.Read(ref _cell.Write) != now)
         {
-            // This thread wrote last, in this epoch. A read by another thread since then cannot be ordered after this
-            // epoch (no release yet), so it was already reported against that write, and reports are per location.
-            return;
+            _cell.State ??= this;
+            WriteSlow(ref _cell, Kind, thread, now, site);
         }
-
-        WriteSlow(thread, now, site);
     }
 
-    private void ReadSlow(RaceThread thread, long now, int site)
+    /// <summary>A read in a new epoch (or a first read by this thread): check it against the last write, record it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void ReadSlow(ref ShadowCell cell, string kind, RaceThread thread, long now, int site)
     {
         thread.AtomicsDirty = true;
+        Shadow state = cell.State ?? Create(ref cell, kind);
         int raceSite = 0, raceThread = 0;
-        Enter();
-        if (_write != 0 && !thread.HasSeen(_write))
+        state._gate.Enter();
+        long write = cell.Write, read = cell.Read;
+        if (write != 0 && !thread.HasSeen(write))
         {
-            (raceSite, raceThread) = (_writeSite, _writeThread);
+            (raceSite, raceThread) = (state._writeSite, state._writeThread);
         }
 
-        if (_reads is not null)
+        if (state._reads is not null)
         {
-            _reads[thread.Index] = (now, site, thread.ThreadId);
+            state._reads[thread.Index] = (now, site, thread.ThreadId);
         }
-        else if (_read == 0 || thread.HasSeen(_read))
+        else if (read == 0 || thread.HasSeen(read))
         {
-            (_readSite, _readThread) = (site, thread.ThreadId);
-            Volatile.Write(ref _read, now);
+            (state._readSite, state._readThread) = (site, thread.ThreadId);
+            Volatile.Write(ref cell.Read, now);
         }
         else
         {
-            _reads = new Dictionary<int, (long, int, int)>
+            state._reads = new Dictionary<int, (long, int, int)>
             {
-                [(int)(_read >> 32)] = (_read, _readSite, _readThread),
+                [(int)(read >> 32)] = (read, state._readSite, state._readThread),
                 [thread.Index] = (now, site, thread.ThreadId),
             };
-            Volatile.Write(ref _read, -1); // never an epoch: the fast path always goes to the map
+            Volatile.Write(ref cell.Read, -1); // never an epoch: the fast path always goes to the map
         }
 
-        Exit();
+        state._gate.Exit();
         if (raceSite != 0)
         {
-            RaceReports.Race(Kind, raceSite, firstWrite: true, raceThread, site, write: false);
+            RaceReports.Race(state.Kind, raceSite, firstWrite: true, raceThread, site, write: false);
         }
     }
 
-    private void WriteSlow(RaceThread thread, long now, int site)
+    /// <summary>
+    /// A write in a new epoch: check it against the last write and the reads since, record it. The fast path skips a
+    /// write when this thread wrote last in this epoch: a read by another thread since then cannot be ordered after this
+    /// epoch (no release yet), so it was already reported against that write, and reports are per location.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void WriteSlow(ref ShadowCell cell, string kind, RaceThread thread, long now, int site)
     {
         thread.AtomicsDirty = true;
+        Shadow state = cell.State ?? Create(ref cell, kind);
         int raceSite = 0, raceThread = 0;
         bool raceWrite = false;
-        Enter();
-        if (_write != 0 && !thread.HasSeen(_write))
+        state._gate.Enter();
+        long write = cell.Write, read = cell.Read;
+        if (write != 0 && !thread.HasSeen(write))
         {
-            (raceSite, raceThread, raceWrite) = (_writeSite, _writeThread, true);
+            (raceSite, raceThread, raceWrite) = (state._writeSite, state._writeThread, true);
         }
-        else if (_reads is not null)
+        else if (state._reads is not null)
         {
-            foreach ((long epoch, int readSite, int readThread) in _reads.Values)
+            foreach ((long epoch, int readSite, int readThread) in state._reads.Values)
             {
                 if (!thread.HasSeen(epoch))
                 {
@@ -108,26 +112,25 @@ public sealed class Shadow(string kind)
                 }
             }
         }
-        else if (_read != 0 && !thread.HasSeen(_read))
+        else if (read != 0 && !thread.HasSeen(read))
         {
-            (raceSite, raceThread) = (_readSite, _readThread);
+            (raceSite, raceThread) = (state._readSite, state._readThread);
         }
 
-        (_writeSite, _writeThread) = (site, thread.ThreadId);
-        Volatile.Write(ref _write, now);
-        _reads = null;
-        Volatile.Write(ref _read, 0);
-        Exit();
+        (state._writeSite, state._writeThread) = (site, thread.ThreadId);
+        Volatile.Write(ref cell.Write, now);
+        state._reads = null;
+        Volatile.Write(ref cell.Read, 0);
+        state._gate.Exit();
         if (raceSite != 0)
         {
-            RaceReports.Race(Kind, raceSite, raceWrite, raceThread, site, write: true);
+            RaceReports.Race(state.Kind, raceSite, raceWrite, raceThread, site, write: true);
         }
     }
 
-    private void Enter()
+    private static Shadow Create(ref ShadowCell cell, string kind)
     {
-        _gate.Enter();
+        var shadow = new Shadow(kind);
+        return Interlocked.CompareExchange(ref cell.State, shadow, null) ?? shadow;
     }
-
-    private void Exit() => _gate.Exit();
 }

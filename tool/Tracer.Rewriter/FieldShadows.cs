@@ -3,15 +3,16 @@ using Mono.Cecil;
 namespace Tracer.Rewriter;
 
 /// <summary>
-/// Adds a shadow slot (a Shadow reference) next to every field the rewriter checks. Checked: instance and static
-/// fields of classes declared in the module, except constants, readonly fields (written only before the object is
-/// published; a racy publication is caught on the field that publishes it), volatile and [ThreadStatic] fields, fields
-/// of structs (their address can be anywhere) and of compiler-generated async/iterator state machines (only their own
-/// flow touches them).
+/// Adds a shadow cell (a ShadowCell struct: the fast path's two epochs, inline in the object, so a same-epoch check
+/// reads the object's own cache line) next to every field the rewriter checks. Checked: instance and static fields of
+/// classes declared in the module, except constants, readonly fields (written only before the object is published; a
+/// racy publication is caught on the field that publishes it), volatile and [ThreadStatic] fields, fields of structs
+/// (their address can be anywhere) and of compiler-generated async/iterator state machines (only their own flow
+/// touches them).
 /// </summary>
 internal static class FieldShadows
 {
-    public static Dictionary<FieldDefinition, FieldDefinition> Add(ModuleDefinition module, TypeReference shadowType)
+    public static Dictionary<FieldDefinition, FieldDefinition> Add(ModuleDefinition module, TypeReference cellType)
     {
         var shadows = new Dictionary<FieldDefinition, FieldDefinition>();
         foreach (TypeDefinition type in module.GetTypes().ToList())
@@ -29,7 +30,7 @@ internal static class FieldShadows
                 }
 
                 // Same accessibility as the field: every method that may touch the field may touch its shadow.
-                var shadow = new FieldDefinition($"<{field.Name}>race", (field.Attributes & FieldAttributes.FieldAccessMask) | FieldAttributes.NotSerialized | (field.IsStatic ? FieldAttributes.Static : 0), shadowType);
+                var shadow = new FieldDefinition($"<{field.Name}>race", (field.Attributes & FieldAttributes.FieldAccessMask) | FieldAttributes.NotSerialized | (field.IsStatic ? FieldAttributes.Static : 0), cellType);
                 type.Fields.Add(shadow);
                 shadows[field] = shadow;
             }

@@ -5,7 +5,7 @@ using Mono.Cecil.Rocks;
 namespace Tracer.Rewriter;
 
 /// <summary>
-/// Instruments one method body: checked field loads and stores call the runtime with their shadow slot and site;
+/// Instruments one method body: checked field loads and stores call the runtime with their shadow cell and site;
 /// synchronisation calls are redirected to the runtime's helpers; collection, hand-off, atomic and unmodelled-await
 /// calls get a call before and/or after; an async state machine's MoveNext keeps its flow's clock across awaits.
 /// Static constructors are left alone: the runtime's type-initialisation lock orders them before every other use.
@@ -80,7 +80,7 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
             return 0;
         }
 
-        FieldReference slot = field.DeclaringType is GenericInstanceType generic
+        FieldReference cell = field.DeclaringType is GenericInstanceType generic
             ? new FieldReference(shadow.Name, shadow.FieldType, generic)
             : shadow;
         int site = sites.Add($"{TypeNames.Short(definition.DeclaringType)}.{definition.Name}", method, at);
@@ -90,19 +90,19 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
         switch (at.OpCode.Code)
         {
             case Code.Ldfld:
-                editor.InsertBefore(at, Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Ldflda, slot), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldRead));
+                editor.InsertBefore(at, Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Ldflda, cell), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldRead));
                 break;
             case Code.Stfld:
                 TypeReference valueType = TypeNames.Inflate(field.FieldType, field.DeclaringType as GenericInstanceType, null);
                 VariableDefinition value = editor.Temp(valueType, 0);
-                editor.InsertBefore(at, Instruction.Create(OpCodes.Stloc, value), Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Ldflda, slot),
+                editor.InsertBefore(at, Instruction.Create(OpCodes.Stloc, value), Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Ldflda, cell),
                     thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldWrite), Instruction.Create(OpCodes.Ldloc, value));
                 break;
             case Code.Ldsfld:
-                editor.InsertBefore(at, Instruction.Create(OpCodes.Ldsflda, slot), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldRead));
+                editor.InsertBefore(at, Instruction.Create(OpCodes.Ldsflda, cell), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldRead));
                 break;
             default:
-                editor.InsertBefore(at, Instruction.Create(OpCodes.Ldsflda, slot), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldWrite));
+                editor.InsertBefore(at, Instruction.Create(OpCodes.Ldsflda, cell), thread, siteId, Instruction.Create(OpCodes.Call, refs.FieldWrite));
                 break;
         }
 

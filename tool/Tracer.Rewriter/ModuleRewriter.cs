@@ -103,7 +103,7 @@ internal static class ModuleRewriter
     private static int Instrument(ModuleDefinition module, RedirectTable table, SiteTable sites)
     {
         var refs = new RuntimeRefs(module, table);
-        Dictionary<FieldDefinition, FieldDefinition> shadows = FieldShadows.Add(module, refs.Shadow);
+        Dictionary<FieldDefinition, FieldDefinition> shadows = FieldShadows.Add(module, refs.ShadowCell);
         var flows = new Dictionary<TypeDefinition, FieldDefinition>();
         foreach (TypeDefinition type in module.GetTypes().Where(FieldShadows.IsAsyncStateMachine).ToList())
         {

@@ -7,7 +7,7 @@ internal sealed class RuntimeRefs(ModuleDefinition module, RedirectTable table)
 {
     public ModuleDefinition Module { get; } = module;
     public RedirectTable Table { get; } = table;
-    public TypeReference Shadow { get; } = module.ImportReference(table.Type("Shadow"));
+    public TypeReference ShadowCell { get; } = module.ImportReference(table.Type("ShadowCell"));
     public TypeReference AsyncFlow { get; } = module.ImportReference(table.Type("AsyncFlow"));
     public MethodReference FieldRead { get; } = module.ImportReference(table.Method("Fields", "Read"));
     public MethodReference CurrentThread { get; } = module.ImportReference(table.Method("Fields", "get_Thread"));
