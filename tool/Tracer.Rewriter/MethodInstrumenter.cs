@@ -27,6 +27,7 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
         // The thread's state, loaded once at entry (see Fields.Thread) when the method checks any field.
         _thread = new VariableDefinition(refs.RaceThread);
         _threadUsed = false;
+        _redundant = RedundantChecks.Find(body, at => at.Previous is { OpCode.Code: Code.Volatile } ? null : Checked(at).Definition);
         int edits = 0;
         foreach (Instruction at in body.Instructions.ToList())
         {
@@ -56,6 +57,20 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
 
     private VariableDefinition _thread = null!;
     private bool _threadUsed;
+    private HashSet<Instruction> _redundant = [];
+
+    /// <summary>The field an access instruction touches and its shadow cell, when the field is checked.</summary>
+    private (FieldDefinition? Definition, FieldDefinition? Shadow) Checked(Instruction at)
+    {
+        if (at.OpCode.Code is not (Code.Ldfld or Code.Stfld or Code.Ldsfld or Code.Stsfld) || at.Operand is not FieldReference field
+            || field.DeclaringType.Scope != refs.Module && field.Module != refs.Module || field.Resolve() is not { } definition
+            || !shadows.TryGetValue(definition, out FieldDefinition? shadow))
+        {
+            return (null, null);
+        }
+
+        return (definition, shadow);
+    }
 
     private int Field(MethodDefinition method, IlEditor editor, Instruction at)
     {
@@ -75,9 +90,9 @@ internal sealed class MethodInstrumenter(RuntimeRefs refs, Dictionary<FieldDefin
             return 1;
         }
 
-        if (field.DeclaringType.Scope != refs.Module && field.Module != refs.Module || field.Resolve() is not { } definition || !shadows.TryGetValue(definition, out FieldDefinition? shadow))
+        if (Checked(at) is not ({ } definition, { } shadow) || _redundant.Contains(at))
         {
-            return 0;
+            return 0; // not checked, or a repeat in the same epoch (RedundantChecks)
         }
 
         FieldReference cell = field.DeclaringType is GenericInstanceType generic
