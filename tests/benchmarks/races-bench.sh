@@ -13,8 +13,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 plain=(); races=(); plain_mb=(); races_mb=()
 for i in $(seq "$pairs"); do
-  p=$(dotnet "$tool" run --no-tui -o "$out/p.nettrace" -- dotnet "$corpus" bench-fields 2>&1 | grep '^bench-fields: [0-9]')
-  r=$(dotnet "$tool" run --races --no-tui -o "$out/r.nettrace" -- dotnet "$corpus" bench-fields 2>&1 | grep '^bench-fields: [0-9]')
+  p=$(dotnet "$tool" run --no-tui --force -o "$out/p.nettrace" -- dotnet "$corpus" bench-fields 2>&1 | grep '^bench-fields: [0-9]')
+  r=$(dotnet "$tool" run --races --no-tui --force -o "$out/r.nettrace" -- dotnet "$corpus" bench-fields 2>&1 | grep '^bench-fields: [0-9]')
   echo "plain: $p"; echo "races: $r"
   plain+=("$(echo "$p" | awk '{print $2}')"); races+=("$(echo "$r" | awk '{print $2}')")
   plain_mb+=("$(echo "$p" | sed -E 's/.*peak working set ([0-9]+) MiB.*/\1/')"); races_mb+=("$(echo "$r" | sed -E 's/.*peak working set ([0-9]+) MiB.*/\1/')")
