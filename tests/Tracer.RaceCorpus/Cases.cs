@@ -39,6 +39,7 @@ internal static class Cases
         ["free-parallel-locked-list"] = Sync(HandoffTwins.ParallelLockedList),
         ["free-concurrent-queue"] = Sync(HandoffTwins.ConcurrentQueueHandoff),
         ["free-blocking-collection"] = Sync(HandoffTwins.BlockingCollectionHandoff),
+        ["free-consuming-enumerable"] = Sync(HandoffTwins.ConsumingEnumerableHandoff),
         ["free-channel"] = HandoffTwins.ChannelHandoff,
         ["free-lazy"] = Sync(HandoffTwins.LazyValue),
         ["free-concurrent-dictionary"] = Sync(HandoffTwins.ConcurrentDictionaryHandoff),

@@ -56,14 +56,33 @@ internal static class HandoffTwins
             items.CompleteAdding();
         });
         producer.Start();
-        // Take/TryTake are hand-offs on the collection; a foreach over GetConsumingEnumerable() is not modelled yet
-        // (its MoveNext is an interface call on the enumerator: README, run --races limits).
         while (items.TryTake(out Box? box, Timeout.Infinite))
         {
             box.Value++;
         }
 
         producer.Join();
+    }
+
+    /// <summary>The same hand-off consumed as most code does: a foreach over GetConsumingEnumerable.</summary>
+    public static void ConsumingEnumerableHandoff()
+    {
+        using var items = new BlockingCollection<Box>();
+        var consumer = new Thread(() =>
+        {
+            foreach (Box box in items.GetConsumingEnumerable())
+            {
+                box.Value++;
+            }
+        });
+        consumer.Start();
+        for (int i = 0; i < 100; i++)
+        {
+            items.Add(new Box { Value = i });
+        }
+
+        items.CompleteAdding();
+        consumer.Join();
     }
 
     public static async Task ChannelHandoff()

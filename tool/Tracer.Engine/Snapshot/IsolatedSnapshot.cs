@@ -14,7 +14,7 @@ namespace Tracer.Engine.Snapshot;
 /// memory as it is; on a busy process (stopped mid-allocation, or changing under a heap walk) it can crash, and in the
 /// tool's own process that would end a trace being collected. In a child, a crash costs one retry.
 /// <para>The child reads threads, stacks and locks with the target suspended (<see cref="LiveAttach"/>), reports them
-/// at once (a deadlock in them is certain), and then, with the target running and the child at a low priority, walks
+/// at once (a deadlock in them is certain), and then, with the target running, walks
 /// the heap for async flows twice, <see cref="SnapshotOptions.Observe"/> apart (<see cref="AsyncHeapWalker"/>): a
 /// heap that changes during a walk can show a flow as stuck that is not, so a live walk's verdicts count only when the
 /// second look confirms them (<see cref="AsyncHangAnalysis"/>).</para>
@@ -25,6 +25,8 @@ public static class IsolatedSnapshot
     public const string ChildVerb = "__snapshot";
 
     private const string ThreadsRead = "threads-read";
+    // The child's WALK argument: no walk, read the threads then walk, or walk only (the threads are in DIR already).
+    private const string NoWalk = "0", ReadAndWalk = "1", WalkOnly = "again";
     private const int UserError = 2;
     private static readonly TimeSpan s_readTimeout = TimeSpan.FromSeconds(60);
 
@@ -43,7 +45,7 @@ public static class IsolatedSnapshot
             Process? child = null;
             try
             {
-                child = Process.Start(Start(pid, dir.FullName, options, warmUp: attempt == 1)) ?? throw new InvalidOperationException("the snapshot reader did not start");
+                child = Process.Start(Start(pid, dir.FullName, options, warmUp: attempt == 1, options.WalkAsync ? ReadAndWalk : NoWalk)) ?? throw new InvalidOperationException("the snapshot reader did not start");
                 Task<string> errors = child.StandardError.ReadToEndAsync(CancellationToken.None);
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 deadline.CancelAfter(s_readTimeout);
@@ -120,7 +122,39 @@ public static class IsolatedSnapshot
             }
 
             string path = Path.Combine(dir.FullName, "async.json");
-            if (child.ExitCode != 0 || !File.Exists(path))
+            if (child.ExitCode is not 0 and not UserError && !File.Exists(path) && !ct.IsCancellationRequested)
+            {
+                // The library crashed on a heap that changed under it: one more walk, in a fresh reader.
+                using Process again = Process.Start(Start(threads.ProcessId, dir.FullName, options, warmUp: false, WalkOnly))
+                    ?? throw new InvalidOperationException("the snapshot reader did not start");
+                Task<string> againErrors = again.StandardError.ReadToEndAsync(CancellationToken.None);
+                try
+                {
+                    await again.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    Kill(again);
+                    return Noted(threads, "async flows were not read: the heap walk crashed once and the second did not finish in time");
+                }
+                finally
+                {
+                    Kill(again);
+                }
+
+                if (File.Exists(path))
+                {
+                    ProcessSnapshot walkedAgain = Load(path);
+                    return Noted(threads, "the first heap walk crashed the runtime's debugging library (the heap changed under it); a second walk read the async flows") with
+                    {
+                        Async = walkedAgain.Async, AsyncSecondLook = walkedAgain.AsyncSecondLook, AsyncLookGapMs = walkedAgain.AsyncLookGapMs, AsyncWalkedRunning = true,
+                    };
+                }
+
+                errors = againErrors;
+            }
+
+            if (!File.Exists(path))
             {
                 string why = FirstLine(await errors.ConfigureAwait(false));
                 return Noted(threads, $"async flows were not read: {(why.Length > 0 ? why : $"the heap walk ended with code {child.ExitCode}")} (snapshot --dump reads them from a heap dump)");
@@ -137,7 +171,7 @@ public static class IsolatedSnapshot
         }
     }
 
-    /// <summary>The child's side: PID DIR GAP_MS WALK_TIMEOUT_MS PAUSE_BUDGET_MS WALK(0|1) WARM_UP(0|1).</summary>
+    /// <summary>The child's side: PID DIR GAP_MS WALK_TIMEOUT_MS PAUSE_BUDGET_MS WALK(0|1|again) WARM_UP(0|1).</summary>
     public static int ChildMain(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         if (args.Count != 7 || !int.TryParse(args[0], CultureInfo.InvariantCulture, out int pid) || !Directory.Exists(args[1])
@@ -152,12 +186,21 @@ public static class IsolatedSnapshot
         var options = new SnapshotOptions { PauseBudget = TimeSpan.FromMilliseconds(budgetMs) };
         try
         {
+            if (args[5] == WalkOnly)
+            {
+                ProcessSnapshot read = Load(Path.Combine(dir, "threads.json"));
+                using DataTarget target = DataTarget.AttachToProcess(pid, suspend: false);
+                using ClrRuntime runtime = RuntimeReader.CreateRuntime(target, pid);
+                Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, read, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs)));
+                return 0;
+            }
+
             LiveAttach.Read(pid, options, tid => ProcFs.ThreadName(pid, tid), warmUp: args[6] == "1", (target, runtime, threads) =>
             {
                 Save(Path.Combine(dir, "threads.json"), threads);
                 stdout.WriteLine(ThreadsRead);
                 stdout.Flush();
-                if (args[5] == "1")
+                if (args[5] == ReadAndWalk)
                 {
                     Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, threads, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs)));
                 }
@@ -179,7 +222,9 @@ public static class IsolatedSnapshot
     /// <summary>Two walks of the running target's heap, <paramref name="gap"/> apart (a live walk's verdict needs both).</summary>
     private static ProcessSnapshot WalkTwice(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan gap, TimeSpan walkTimeout)
     {
-        ThreadNice.Set(10); // the target runs again: it comes first
+        // The target runs again; the walk is a one-off of a process that looks stuck, at the normal priority (niced, it
+        // starved behind a loaded machine's work and did not finish).
+        ThreadNice.Set(0);
         target.DataReader.FlushCachedData();
         runtime.FlushCachedData();
         AsyncHeap first = AsyncHeapWalker.Walk(runtime, threads.Threads, walkTimeout);
@@ -197,7 +242,7 @@ public static class IsolatedSnapshot
     }
 
     /// <summary>This tool again (its apphost, or `dotnet tool.dll` under the dotnet host) as the reader of <paramref name="pid"/>.</summary>
-    private static ProcessStartInfo Start(int pid, string dir, SnapshotOptions options, bool warmUp)
+    private static ProcessStartInfo Start(int pid, string dir, SnapshotOptions options, bool warmUp, string walk)
     {
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("the tool's own path is unknown");
         var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
@@ -207,7 +252,7 @@ public static class IsolatedSnapshot
         }
 
         foreach (string arg in (string[])[ChildVerb, pid.ToString(CultureInfo.InvariantCulture), dir, Ms(options.Observe), Ms(options.AsyncWalkTimeout),
-            Ms(options.PauseBudget), options.WalkAsync ? "1" : "0", warmUp ? "1" : "0"])
+            Ms(options.PauseBudget), walk, warmUp ? "1" : "0"])
         {
             start.ArgumentList.Add(arg);
         }
