@@ -279,6 +279,8 @@ public static class IsolatedSnapshot
             {
                 child.Kill(entireProcessTree: true); // the kernel releases any thread it still held stopped
             }
+
+            child.WaitForExit(5000); // gone before its directory is deleted, so it writes nothing there afterwards
         }
         catch (InvalidOperationException)
         {

@@ -21,8 +21,33 @@ public static class SnapshotCapture
         Action<ProcessSnapshot>? onRead = null, Action<string>? notice = null)
     {
         var clock = Stopwatch.StartNew();
+        using var readerStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        IsolatedSnapshot.Reading? attached = options.Dump ? null : await IsolatedSnapshot.ReadAsync(pid, options, readerStop.Token).ConfigureAwait(false);
+        try
+        {
+            return await WatchAsync(pid, options, attached, clock, ct, onRead, notice).ConfigureAwait(false);
+        }
+        catch when (attached is not null && !attached.WithAsync.IsCompleted)
+        {
+            // the reader still walks the heap: it is stopped and its private files removed before the error goes on
+            await readerStop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await attached.WithAsync.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // what was asked for
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<ProcessSnapshot> WatchAsync(int pid, SnapshotOptions options, IsolatedSnapshot.Reading? attached, Stopwatch clock,
+        CancellationToken ct, Action<ProcessSnapshot>? onRead, Action<string>? notice)
+    {
         string? Name(int tid) => ProcFs.ThreadName(pid, tid);
-        IsolatedSnapshot.Reading? attached = options.Dump ? null : await IsolatedSnapshot.ReadAsync(pid, options, ct).ConfigureAwait(false);
         ProcessSnapshot read = attached?.Threads ?? await DumpCapture.ReadAsync(pid, options, notice ?? (_ => { }), Name, ct).ConfigureAwait(false);
         Dictionary<int, long>? before = ThreadProgress.Sample(pid);
         TimeSpan sampledAt = clock.Elapsed;
