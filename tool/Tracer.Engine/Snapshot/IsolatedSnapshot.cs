@@ -144,11 +144,8 @@ public static class IsolatedSnapshot
 
                 if (File.Exists(path))
                 {
-                    ProcessSnapshot walkedAgain = Load(path);
-                    return Noted(threads, "the first heap walk crashed the runtime's debugging library (the heap changed under it); a second walk read the async flows") with
-                    {
-                        Async = walkedAgain.Async, AsyncSecondLook = walkedAgain.AsyncSecondLook, AsyncLookGapMs = walkedAgain.AsyncLookGapMs, AsyncWalkedRunning = true,
-                    };
+                    return WithAsyncOf(Noted(threads, "the first heap walk crashed the runtime's debugging library (the heap changed under it); a second walk read the async flows"),
+                        Load(path));
                 }
 
                 errors = againErrors;
@@ -160,8 +157,7 @@ public static class IsolatedSnapshot
                 return Noted(threads, $"async flows were not read: {(why.Length > 0 ? why : $"the heap walk ended with code {child.ExitCode}")} (snapshot --dump reads them from a heap dump)");
             }
 
-            ProcessSnapshot walked = Load(path);
-            return threads with { Async = walked.Async, AsyncSecondLook = walked.AsyncSecondLook, AsyncLookGapMs = walked.AsyncLookGapMs, AsyncWalkedRunning = true };
+            return WithAsyncOf(threads, Load(path));
         }
         finally
         {
@@ -266,6 +262,10 @@ public static class IsolatedSnapshot
 
     private static ProcessSnapshot Load(string path) =>
         JsonSerializer.Deserialize(File.ReadAllText(path), SnapshotJsonContext.Default.ProcessSnapshot) ?? throw new InvalidDataException("the snapshot reader wrote nothing");
+
+    /// <summary><paramref name="read"/> with the async state a reader walked (while the target ran).</summary>
+    private static ProcessSnapshot WithAsyncOf(ProcessSnapshot read, ProcessSnapshot walked) =>
+        read with { Async = walked.Async, AsyncSecondLook = walked.AsyncSecondLook, AsyncLookGapMs = walked.AsyncLookGapMs, AsyncWalkedRunning = true };
 
     private static ProcessSnapshot Noted(ProcessSnapshot read, string note) => read with { Notes = [.. read.Notes, note] };
 
