@@ -136,6 +136,21 @@ public sealed class StarvationDetectorTests
     }
 
     [Fact]
+    public void A_busy_pool_thread_is_shown_in_the_stack_it_was_sampled_in_most_not_its_last()
+    {
+        // A sleep-polling request: 3 samples in the sleep loop (stack 8), then one as it writes the response (stack 9).
+        const int SleepLoop = 8, WriteResponse = 9;
+        FindingSet findings = Run(
+            Worker(TraceEventKind.PoolWorkerStart, 10, W1),
+            Sample(20, W1, SleepLoop), Sample(30, W1, SleepLoop), Sample(40, W1, SleepLoop), Sample(50, W1, WriteResponse),
+            Worker(TraceEventKind.PoolWorkerWait, 60, W3), Sample(70, W3, WriteResponse), // idle workers' samples do not count
+            Adjust(500, 3, Starving), Adjust(1000, 4, Starving));
+
+        Finding f = Assert.Single(findings.Snapshot());
+        Assert.Equal([(W1, "busy", SleepLoop)], f.Threads.Select(t => (t.ThreadId, t.Role, t.StackId)));
+    }
+
+    [Fact]
     public void Threads_injected_is_the_peak_over_the_target_before_even_when_blocking_adjustments_lower_it()
     {
         // The demo's trace: CooperativeBlocking adjustments go 10 → 9 → 10 as a blocked thread wakes; hill climbing in
@@ -181,6 +196,8 @@ public sealed class StarvationDetectorTests
     }
 
     private static TraceRecord Worker(TraceEventKind kind, double t, int tid) => TraceRecord.Thread(kind, t, tid);
+
+    private static TraceRecord Sample(double t, int tid, int stackId) => TraceRecord.CpuSample(t, tid, managed: false, stackId, callersId: -1, leaf: 0);
 
     private static TraceRecord Adjust(double t, long workers, byte reason) =>
         TraceRecord.Thread(TraceEventKind.PoolAdjustment, t, Gate) with { Value = workers, Reason = reason };

@@ -1,4 +1,5 @@
 using Tracer.Engine.Events;
+using Tracer.Engine.Model;
 
 namespace Tracer.Engine.Analysis;
 
@@ -22,9 +23,9 @@ internal sealed class PoolThreadTracker
     /// <summary>Workers blocked in a traced wait now: the wait's stack, start and process.</summary>
     public Dictionary<int, BlockedWorker> Blocked { get; } = new();
 
-    /// <summary>The last sampled stack of each worker running a work item (CPU samples), so a busy or sleeping worker
-    /// can be shown where it runs.</summary>
-    public Dictionary<int, int> SampledStacks { get; } = new();
+    /// <summary>CPU samples of each worker taken while it ran a work item, so a busy or sleeping worker can be shown
+    /// where it spends its time (its last sample may be the moment it finished a request).</summary>
+    private readonly Dictionary<int, ThreadSamples> _busySamples = new();
 
     /// <summary>Workers running a work item now (not idle, not in a traced wait).</summary>
     public IEnumerable<int> Running => _workers.Where(t => !_idle.Contains(t) && !Blocked.ContainsKey(t));
@@ -56,7 +57,10 @@ internal sealed class PoolThreadTracker
                 _idle.Remove(e.ThreadId);
                 Blocked.Remove(e.ThreadId);
                 break;
-            case TraceEventKind.PoolWorkerStop or TraceEventKind.ThreadExited:
+            case TraceEventKind.ThreadExited:
+                _busySamples.Remove(e.ThreadId); // its id may be reused
+                goto case TraceEventKind.PoolWorkerStop;
+            case TraceEventKind.PoolWorkerStop:
                 _workers.Remove(e.ThreadId);
                 _idle.Remove(e.ThreadId);
                 Blocked.Remove(e.ThreadId);
@@ -106,13 +110,23 @@ internal sealed class PoolThreadTracker
 
     /// <summary>A CPU sample of a thread (SampleProfiler, managed or external code): kept for running workers.
     /// The detector routes sample records here once the decoder produces them.</summary>
-    public void OnSample(int threadId, int stackId)
+    public void OnSample(in TraceRecord e)
     {
-        if (stackId >= 0 && _workers.Contains(threadId) && !_idle.Contains(threadId) && !Blocked.ContainsKey(threadId))
+        if (e.StackId >= 0 && _workers.Contains(e.ThreadId) && !_idle.Contains(e.ThreadId) && !Blocked.ContainsKey(e.ThreadId))
         {
-            SampledStacks[threadId] = stackId;
+            if (!_busySamples.TryGetValue(e.ThreadId, out ThreadSamples? samples))
+            {
+                samples = new ThreadSamples(e.ThreadId, e.TimeMs);
+                _busySamples.Add(e.ThreadId, samples);
+            }
+
+            samples.Add(e.TimeMs, e.InManagedCode, e.StackId);
         }
     }
+
+    /// <summary>The stack a worker was sampled in most often while it ran work items, -1 when never sampled so.</summary>
+    public int BusyStackOf(int threadId) =>
+        _busySamples.TryGetValue(threadId, out ThreadSamples? samples) && samples.TopStacks(1) is [var top] ? top.StackId : -1;
 
     /// <summary>Threads already blocked where a worker now blocks were workers too (e.g. blocked before the session attached).</summary>
     private void PromoteWaitersOn(int stackId)

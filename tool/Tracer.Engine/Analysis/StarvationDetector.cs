@@ -53,7 +53,7 @@ public sealed class StarvationDetector : IDetector
     {
         if (e.Kind == TraceEventKind.CpuSample)
         {
-            _pool.OnSample(e.ThreadId, e.StackId); // busy or sleeping workers get the stack they were sampled in
+            _pool.OnSample(e); // busy or sleeping workers get the stack they were sampled in most
             return;
         }
 
@@ -182,7 +182,7 @@ public sealed class StarvationDetector : IDetector
     private void Report(Episode p, double nowMs, IFindingSink sink, bool recovered = false)
     {
         p.Reported = true;
-        var busy = p.Busy.Where(t => !p.Blocked.ContainsKey(t)).Order().Select(t => (t, _pool.SampledStacks.GetValueOrDefault(t, -1))).ToList();
+        var busy = p.Busy.Where(t => !p.Blocked.ContainsKey(t)).Order().Select(t => (t, _pool.BusyStackOf(t))).ToList();
         var episode = new PoolStarvationEpisode
         {
             StartMs = p.StartMs,
