@@ -50,6 +50,30 @@ internal static class Hangs
         return Run(consumers);
     }
 
+    /// <summary>
+    /// A console service: main waits for shutdown on an event its Ctrl+C handler sets (healthy), while a worker waits on
+    /// a semaphore nobody releases (the bug the snapshot must still find next to it).
+    /// </summary>
+    public static int ShutdownWaitBesideAHang()
+    {
+        using var shutdown = new ManualResetEventSlim();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            shutdown.Set();
+        };
+        var items = new SemaphoreSlim(0);
+        var worker = new Thread(() =>
+        {
+            Console.WriteLine("blocking: worker waits for an item");
+            items.Wait();
+        }) { Name = "worker", IsBackground = true };
+        worker.Start();
+        Console.WriteLine("blocking: main waits for shutdown");
+        shutdown.Wait();
+        return 0;
+    }
+
     /// <summary>A barrier for three participants that only two reach.</summary>
     public static int Barrier()
     {

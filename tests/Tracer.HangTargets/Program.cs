@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
     "lock-leak" => Hangs.LockLeak(),
     "semaphore" => Hangs.Semaphore(),
     "barrier" => Hangs.Barrier(),
+    "shutdown-wait" => Hangs.ShutdownWaitBesideAHang(),
     "busy-then-deadlock" => Hangs.BusyThenDeadlock(double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
     "big-heap" => BigHeap.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2),
     "thread-states" => ThreadStates.Run(),

@@ -44,6 +44,18 @@ public sealed class SnapshotHangTests
         JsonElement[] threads = Causes(hang);
         Assert.Equal(["consumer-0", "consumer-1", "consumer-2"], threads.Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]).Order());
         Assert.All(threads, t => Assert.False(t.TryGetProperty("heldBy", out _), "no owner is invented"));
+        // Only the consumers' own stacks refer to the semaphore: the heap says nobody can release it.
+        Assert.Contains(hang.GetProperty("details").EnumerateArray(), d => d.GetString()!.EndsWith("no code that still runs can signal it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_main_threads_wait_for_shutdown_is_no_hang_but_a_worker_stuck_beside_it_is()
+    {
+        using JsonDocument report = await SnapshotReportAsync("shutdown-wait", blockingLines: 2, expectedExit: 1, "--fail-on", "hang");
+
+        JsonElement hang = Assert.Single(report.RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal(["worker"], hang.GetProperty("threads").EnumerateArray().Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]));
+        Assert.Contains(report.RootElement.GetProperty("trace").GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("taken as the program's wait for shutdown", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -71,6 +83,15 @@ public sealed class SnapshotHangTests
     /// join is never one of its own).</summary>
     private static async Task<JsonElement[]> SnapshotAsync(string mode, int blockingLines, int expectedExit, params string[] options)
     {
+        using JsonDocument report = await SnapshotReportAsync(mode, blockingLines, expectedExit, options);
+        JsonElement[] findings = [.. report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.Clone())];
+        Assert.DoesNotContain(findings, f => f.GetProperty("summary").GetString()!.Contains("Thread.Join", StringComparison.Ordinal));
+        return findings;
+    }
+
+    /// <summary>Starts the target, waits until every thread said it blocks, snapshots it: the JSON report.</summary>
+    private static async Task<JsonDocument> SnapshotReportAsync(string mode, int blockingLines, int expectedExit, params string[] options)
+    {
         using TempDirectory tmp = ToolPaths.NewTempDirectory();
         using ChildProcess target = ChildProcess.Start(ToolPaths.Dotnet, [ToolPaths.HangTargetsDll, mode], SnapshotTests.Env(tmp));
         await target.WaitForLineAsync(l => target.Stdout.Split('\n').Count(x => x.StartsWith("blocking: ", StringComparison.Ordinal)) >= blockingLines, s_timeout);
@@ -80,9 +101,6 @@ public sealed class SnapshotHangTests
 
         Assert.True(exit == expectedExit, $"exit {exit}\n{tool.Stdout}\n{tool.Stderr}");
         SnapshotTests.AssertNoDumpLeft(tmp);
-        using JsonDocument report = JsonDocument.Parse(tool.Stdout);
-        JsonElement[] findings = [.. report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.Clone())];
-        Assert.DoesNotContain(findings, f => f.GetProperty("summary").GetString()!.Contains("Thread.Join", StringComparison.Ordinal));
-        return findings;
+        return JsonDocument.Parse(tool.Stdout);
     }
 }

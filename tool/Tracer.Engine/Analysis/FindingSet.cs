@@ -9,10 +9,34 @@ public sealed class FindingSet : IFindingSink
     private readonly Lock _gate = new();
     private readonly List<Finding> _findings = [];
     private readonly Queue<Finding> _newlyFound = new();
+    /// <summary>Threads whose wait a look at the heap judged idle (the program's wait for shutdown), and when it looked.</summary>
+    private readonly Dictionary<(int ProcessId, int ThreadId), double> _idleAt = new();
+    /// <summary>Keys of findings not announced yet because a look at the heap may judge them idle.</summary>
+    private readonly HashSet<string> _held = [];
 
     /// <summary>Raised on the decoder thread for each new finding that is a cause of its own, after the decoder let go of
     /// the analyzer's lock (<see cref="DispatchFound"/>): a subscriber may do I/O without holding up readers.</summary>
     public event Action<Finding>? Found;
+
+    /// <summary>
+    /// Set while a live session can still look at the heap (its automatic snapshot): a hang of the main thread alone in a
+    /// wait without an owner (<see cref="HangGroups.IsMainThreadWait"/>), the shape of a console service's own wait for
+    /// shutdown, is then not announced until <see cref="ReleaseHeld"/>: the look decides, and a dismissed one is never
+    /// announced (a notice the final report contradicts is a false finding).
+    /// </summary>
+    public bool HoldsMainThreadWaits { get; set; }
+
+    /// <summary>Whether a finding waits for the look (<see cref="HoldsMainThreadWaits"/>).</summary>
+    public bool HasHeld
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _held.Count > 0;
+            }
+        }
+    }
 
     public void Report(Finding finding)
     {
@@ -29,7 +53,14 @@ public sealed class FindingSet : IFindingSink
             if (!(finding.Metrics.TryGetValue(FindingRoots.DependentMetric, out double dependent) && dependent > 0)
                 && FindingRoots.ExplainedBy(finding, _findings) is null)
             {
-                _newlyFound.Enqueue(finding);
+                if (HoldsMainThreadWaits && HangGroups.IsMainThreadWait(finding))
+                {
+                    _held.Add(finding.Key);
+                }
+                else
+                {
+                    _newlyFound.Enqueue(finding);
+                }
             }
         }
     }
@@ -47,13 +78,31 @@ public sealed class FindingSet : IFindingSink
                     return;
                 }
 
-                if (!_findings.Contains(next))
+                if (!_findings.Contains(next) || IsDismissed(next))
                 {
-                    continue; // withdrawn or replaced before it could be announced
+                    continue; // withdrawn, replaced or judged idle before it could be announced
                 }
             }
 
             Found?.Invoke(next);
+        }
+    }
+
+    /// <summary>The look is over (or will not come): held findings still standing are announced with the next dispatch.</summary>
+    public void ReleaseHeld()
+    {
+        lock (_gate)
+        {
+            HoldsMainThreadWaits = false;
+            foreach (string key in _held)
+            {
+                if (_findings.Find(f => f.Key == key) is { } finding)
+                {
+                    _newlyFound.Enqueue(finding);
+                }
+            }
+
+            _held.Clear();
         }
     }
 
@@ -65,12 +114,25 @@ public sealed class FindingSet : IFindingSink
         }
     }
 
+    /// <summary>
+    /// A look at the heap at <paramref name="atMs"/> found the thread parked where the program waits for shutdown (an
+    /// object that running code can still signal, <see cref="Snapshot.SnapshotHangFinder.ShutdownWaits"/>): a hang of that
+    /// thread alone, in the wait it was in then (begun by then), is not shown, whenever a detector reports it.
+    /// </summary>
+    public void DismissHangOf(int processId, int threadId, double atMs)
+    {
+        lock (_gate)
+        {
+            _idleAt[(processId, threadId)] = atMs;
+        }
+    }
+
     /// <summary>One finding per root cause (the threads a cause explains listed under it), worst first, then in the order found.</summary>
     public IReadOnlyList<Finding> Snapshot()
     {
         lock (_gate)
         {
-            return FindingRoots.Fold([.. _findings.Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f)]);
+            return FindingRoots.Fold([.. _findings.Where(f => !IsDismissed(f)).Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f)]);
         }
     }
 
@@ -87,7 +149,11 @@ public sealed class FindingSet : IFindingSink
     {
         lock (_gate)
         {
-            return _findings.Exists(f => f.Kind == kind);
+            return _findings.Exists(f => f.Kind == kind && !IsDismissed(f));
         }
     }
+
+    private bool IsDismissed(Finding f) =>
+        _idleAt.Count > 0 && f.Kind == FindingKinds.Hang && f.Threads.Count > 0
+        && f.Threads.All(t => _idleAt.TryGetValue((t.ProcessId, t.ThreadId), out double atMs) && t.SinceMs <= atMs);
 }

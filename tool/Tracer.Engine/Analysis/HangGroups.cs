@@ -48,6 +48,15 @@ internal static class HangGroups
         }
     }
 
+    /// <summary>
+    /// A hang of the process's main thread alone (on Linux its id is the process id) in a wait without an owner, not the
+    /// exit wait: what a look at the heap can still judge to be the program's wait for shutdown
+    /// (<see cref="Snapshot.SnapshotHangFinder.ShutdownWaits"/>).
+    /// </summary>
+    public static bool IsMainThreadWait(Finding f) =>
+        f.Kind == FindingKinds.Hang && f.Key.StartsWith("hang:wait:", StringComparison.Ordinal) && f.Threads.Count > 0
+        && f.Threads.All(t => t.ThreadId == t.ProcessId && t.ProcessId != 0);
+
     private static bool IsExitWait(HungThread h) => !h.OnLock && h.ThreadId == h.ProcessId && h.ProcessId != 0 && h.Wait == WaitClass.Unknown;
 
     private static Finding LockGroup(ulong lockId, List<HungThread> waiters, int? owner, double nowMs, double thresholdMs)

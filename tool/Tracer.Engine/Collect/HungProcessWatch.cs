@@ -23,6 +23,7 @@ internal sealed class HungProcessWatch
     {
         _session = session;
         _options = options;
+        session.Analyzer.Findings.HoldsMainThreadWaits = true; // this watch looks before they are announced
         _watch = Task.Run(WatchAsync);
     }
 
@@ -45,6 +46,7 @@ internal sealed class HungProcessWatch
             await _watch.ConfigureAwait(false);
         }
 
+        _session.Analyzer.Findings.ReleaseHeld(); // no look will judge them now
         _cancel.Dispose();
         _abandon.Dispose();
     }
@@ -72,21 +74,24 @@ internal sealed class HungProcessWatch
         {
             await SnapshotAsync("tracing stops while the program still runs", asyncOnly: true).ConfigureAwait(false);
         }
+
+        _session.Analyzer.Findings.ReleaseHeld();
     }
 
+    /// <summary>
+    /// Looks once: when the main thread's hang waits to be judged (<see cref="FindingSet.HoldsMainThreadWaits"/>: is it
+    /// the program's wait for shutdown?), or, attached (<see cref="AutoSnapshotOptions.WhenQuiet"/>), when the locks went
+    /// quiet (a hang that formed before the attach sends no events).
+    /// </summary>
     private async Task WatchAsync()
     {
-        if (!_options.WhenQuiet)
-        {
-            return;
-        }
-
+        FindingSet findings = _session.Analyzer.Findings;
         long seen = LockEvents();
         while (true)
         {
             try
             {
-                await Task.Delay(_options.Quiet, _cancel.Token).ConfigureAwait(false);
+                await Task.Delay(_options.WhenQuiet ? _options.Quiet : HeldCheckEvery, _cancel.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -94,15 +99,26 @@ internal sealed class HungProcessWatch
             }
 
             long now = LockEvents();
-            if (_session.Analyzer.Findings.Any(FindingKinds.Deadlock))
+            if (findings.Any(FindingKinds.Deadlock))
             {
+                findings.ReleaseHeld();
                 return; // found live: nothing to look for
             }
 
-            if (now == seen)
+            if (findings.HasHeld)
+            {
+                _started = true;
+                await SnapshotAsync("the main thread has waited past --hang-after on an object nothing signalled", asyncOnly: !_options.WhenQuiet,
+                    purpose: "to see whether code that still runs can signal it (its wait for shutdown) before a hang is reported").ConfigureAwait(false);
+                findings.ReleaseHeld();
+                return;
+            }
+
+            if (_options.WhenQuiet && now == seen)
             {
                 _started = true;
                 await SnapshotAsync($"no lock activity for {_options.Quiet.TotalSeconds:0.#} s").ConfigureAwait(false);
+                findings.ReleaseHeld();
                 return;
             }
 
@@ -110,12 +126,16 @@ internal sealed class HungProcessWatch
         }
     }
 
+    /// <summary>How often a session that only looks for a held hang checks for one.</summary>
+    private static readonly TimeSpan HeldCheckEvery = TimeSpan.FromMilliseconds(500);
+
     /// <param name="asyncOnly">Merge only the async findings: the trace saw every thread's waits from the start.</param>
-    private async Task SnapshotAsync(string why, bool asyncOnly = false)
+    /// <param name="purpose">What the look is for, as the user reads it.</param>
+    private async Task SnapshotAsync(string why, bool asyncOnly = false, string purpose = "to look for a hang that sends no events")
     {
         int pid = _session.ProcessId;
         double takenAtMs = _session.Elapsed.TotalMilliseconds;
-        _session.Tell($"{why}; taking a snapshot of pid {pid} to look for a hang that sends no events "
+        _session.Tell($"{why}; taking a snapshot of pid {pid} {purpose} "
             + "(threads read attached, a pause of milliseconds, nothing written; --no-snapshot turns this off)");
         try
         {

@@ -223,7 +223,7 @@ public static class IsolatedSnapshot
         ThreadNice.Set(0);
         target.DataReader.FlushCachedData();
         runtime.FlushCachedData();
-        AsyncHeap first = AsyncHeapWalker.Walk(runtime, threads.Threads, walkTimeout);
+        AsyncHeap first = AsyncHeapWalker.Walk(runtime, threads, walkTimeout);
         if (gap <= TimeSpan.Zero)
         {
             return threads with { Async = first };
@@ -233,7 +233,7 @@ public static class IsolatedSnapshot
         Thread.Sleep(gap); // the time the target had to release a permit, complete a source, write to a channel
         target.DataReader.FlushCachedData();
         runtime.FlushCachedData();
-        AsyncHeap second = AsyncHeapWalker.Walk(runtime, threads.Threads, walkTimeout);
+        AsyncHeap second = AsyncHeapWalker.Walk(runtime, threads, walkTimeout);
         return threads with { Async = first, AsyncSecondLook = second, AsyncLookGapMs = clock.Elapsed.TotalMilliseconds };
     }
 

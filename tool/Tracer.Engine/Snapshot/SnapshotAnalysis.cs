@@ -128,6 +128,12 @@ public static class SnapshotAnalysis
             model.AddNote(note);
         }
 
+        foreach (BlockedThread b in SnapshotHangFinder.ShutdownWaits(snapshot, blocked))
+        {
+            model.AddNote(TextSanitizer.Clean($"{b.Thread.Name ?? "main"} (tid {b.Thread.OsThreadId}) waits in {WaitClassifier.Describe(b.Kind)} on {b.ObjectType ?? "an object"} 0x{b.ObjectId:x}, "
+                + "which code that still runs can reach (a handler, a timer, a worker, a static): taken as the program's wait for shutdown, not a hang"));
+        }
+
         int ownerless = blocked.Count(b => WaitClassifier.HasOwner(b.Kind) && b.Lock?.OwnerOsThreadId is null);
         if (ownerless > 0)
         {

@@ -21,6 +21,12 @@ public static class SnapshotHangFinder
         {
             BlockedThread first = group.First();
             BlockedThread[] members = [.. group.OrderBy(b => b.Thread.OsThreadId)];
+            WaitReach reach = WaitReach.Of(snapshot, first);
+            if (reach == WaitReach.Reached && members.All(b => IsMainThread(snapshot, b.Thread)))
+            {
+                continue; // the program's own wait for shutdown: SnapshotAnalysis notes it
+            }
+
             int? owner = first.Lock?.OwnerOsThreadId;
             string subject = first.ObjectId != 0 ? $" on {first.ObjectType ?? "object"} 0x{first.ObjectId:x}" : string.Empty;
             string whose = WaitClassifier.HasOwner(first.Kind)
@@ -38,6 +44,11 @@ public static class SnapshotHangFinder
             else if (first.Kind == WaitKind.ThreadJoin && snapshot.ThreadObjects.TryGetValue(first.ObjectId, out int joined))
             {
                 details.Add(TextSanitizer.Clean($"it joins {Name(owners, joined)}, which is {(inDeadlock.Contains(joined) ? "in a deadlock" : Doing(owners, joined, blocked))}"));
+            }
+            else if (!WaitClassifier.HasOwner(first.Kind) && reach == WaitReach.Unreached)
+            {
+                details.Add(TextSanitizer.Clean($"nothing outside the stuck threads refers to the {first.ObjectType ?? "object"} any more (a mark of the heap from every other root"
+                    + $"{(snapshot.AsyncSecondLook is null ? string.Empty : ", in both looks")}): no code that still runs can signal it"));
             }
             else if (!WaitClassifier.HasOwner(first.Kind))
             {
@@ -71,6 +82,18 @@ public static class SnapshotHangFinder
             };
         }
     }
+
+    /// <summary>
+    /// The main thread parked on a primitive of the program's own (an event, a semaphore) that code which still runs can
+    /// reach (a Ctrl+C handler, a timer, a worker): the shape of a console service's wait for shutdown, as idle as
+    /// <c>app.Run()</c>. Without the heap's word (<see cref="WaitReach"/>) it stays a hang.
+    /// </summary>
+    public static IEnumerable<BlockedThread> ShutdownWaits(ProcessSnapshot snapshot, IReadOnlyList<BlockedThread> blocked) =>
+        blocked.Where(b => !IsIdle(b) && b.Thread.MadeProgress != true && IsMainThread(snapshot, b.Thread) && WaitReach.Of(snapshot, b) == WaitReach.Reached);
+
+    /// <summary>The process's first thread: on Linux its OS id is the process id; managed id 1 elsewhere.</summary>
+    private static bool IsMainThread(ProcessSnapshot snapshot, SnapshotThread thread) =>
+        thread.OsThreadId == snapshot.ProcessId || thread.ManagedThreadId == 1;
 
     /// <summary>
     /// Waiting for time, or at an idle point the one wait classifier names (a consumer on an empty queue, the host's

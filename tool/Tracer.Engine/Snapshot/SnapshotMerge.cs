@@ -38,6 +38,12 @@ public static class SnapshotMerge
                 thread.SnapshotState = SnapshotThreadState.Describe(t);
             }
 
+            // The program's own wait for shutdown is idle, whatever reports it (the trace saw it begin, or it began before).
+            foreach (BlockedThread b in SnapshotHangFinder.ShutdownWaits(snapshot, BlockedThread.From(snapshot)))
+            {
+                analyzer.Findings.DismissHangOf(snapshot.ProcessId, b.Thread.OsThreadId, withinTrace ? snapshot.TakenAtMs : double.PositiveInfinity);
+            }
+
             // What the trace found itself (a cycle, or threads it already reports hung) is one cause: not added twice.
             List<(string Kind, HashSet<int> Members)> traced = [.. analyzer.Findings.Snapshot()
                 .Where(f => f.Kind is FindingKinds.Deadlock or FindingKinds.Hang).Select(f => (f.Kind, Members(f)))];

@@ -23,6 +23,13 @@ public sealed record AsyncHeap
     /// their own waiters (and the flows waiting on those): no code can complete them any more. Null when not judged.
     /// </summary>
     public IReadOnlyList<ulong>? Orphans { get; init; }
+    /// <summary>
+    /// Of the objects threads block on without an owner (an event, a SemaphoreSlim, a Monitor.Wait condition, a barrier):
+    /// those the same mark reaches from outside the stuck threads (a static, a timer, a handler, a thread that runs), so
+    /// code that runs can still signal them. A judged subject not listed is reachable only from stuck threads. Null when
+    /// not judged (no such wait, or the mark stopped at its budget).
+    /// </summary>
+    public IReadOnlyList<ulong>? ReachedWaitSubjects { get; init; }
     /// <summary>Flows whose continuation is queued in a SynchronizationContext's own objects (flow box → context address).</summary>
     public IReadOnlyDictionary<ulong, ulong> QueuedOnContext { get; init; } = new Dictionary<ulong, ulong>();
     public double WalkMs { get; init; }

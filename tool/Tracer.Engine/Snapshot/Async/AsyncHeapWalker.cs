@@ -24,8 +24,9 @@ public static class AsyncHeapWalker
 
     private enum Kind : byte { Other, Box, Semaphore, CompletionSource, BoundedChannel, UnboundedChannel, ChannelEnd, Thread }
 
-    /// <param name="threads">Threads already read from the same runtime (their frame objects are classified as tasks).</param>
-    public static AsyncHeap Walk(ClrRuntime runtime, IReadOnlyList<SnapshotThread> threads, TimeSpan budget)
+    /// <param name="threads">Threads already read from the same runtime (their frame objects are classified as tasks; the
+    /// blocked ones decide which of their stacks the reachability mark defers, <see cref="StuckThreads"/>).</param>
+    public static AsyncHeap Walk(ClrRuntime runtime, ProcessSnapshot threads, TimeSpan budget)
     {
         // A dump holds still: the walk and the mark get the budget each.
         using var walk = new CancellationTokenSource(budget);
@@ -41,10 +42,10 @@ public static class AsyncHeapWalker
     /// The same, stopping when <paramref name="budget"/> fires (a live target's pause budget): the walk and the mark each
     /// say in a note what they left out, and nothing is called an orphan on an unfinished mark.
     /// </summary>
-    public static AsyncHeap Walk(ClrRuntime runtime, IReadOnlyList<SnapshotThread> threads, CancellationToken budget) =>
+    public static AsyncHeap Walk(ClrRuntime runtime, ProcessSnapshot threads, CancellationToken budget) =>
         Walk(runtime, threads, budget, () => budget);
 
-    private static AsyncHeap Walk(ClrRuntime runtime, IReadOnlyList<SnapshotThread> threads, CancellationToken budget, Func<CancellationToken> markBudget)
+    private static AsyncHeap Walk(ClrRuntime runtime, ProcessSnapshot threads, CancellationToken budget, Func<CancellationToken> markBudget)
     {
         ClrHeap heap = runtime.Heap;
         var notes = new List<string>();
@@ -125,7 +126,7 @@ public static class AsyncHeapWalker
         }
 
         var stackTasks = new List<StackTask>();
-        foreach (SnapshotThread thread in threads)
+        foreach (SnapshotThread thread in threads.Threads)
         {
             foreach (FrameObject o in thread.Objects)
             {
@@ -144,7 +145,7 @@ public static class AsyncHeapWalker
             Faulted = faulted, SyncContexts = contexts, WalkMs = walkMs, ObjectsWalked = walked, Notes = notes,
         };
         var mark = Stopwatch.StartNew();
-        AsyncHeap judged = AsyncReachability.Judge(heap, draft, markBudget());
+        AsyncHeap judged = AsyncReachability.Judge(heap, draft, StuckThreads.From(threads), markBudget());
         return judged with { ReachabilityMs = mark.Elapsed.TotalMilliseconds };
     }
 

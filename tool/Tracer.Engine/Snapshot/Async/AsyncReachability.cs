@@ -5,23 +5,25 @@ namespace Tracer.Engine.Snapshot.Async;
 
 /// <summary>
 /// Decides which waited-on primitives no code can complete any more: a GC-style mark from every root that does not go
-/// through the flows waiting on them (nor the flows awaiting those, transitively). A primitive the mark reaches anyway
-/// has someone else who can release or complete it, and its waiters are released into the mark in turn (they may resume);
-/// what is left unmarked at the fixpoint is reachable only from its own waiters: an orphan. The mark runs only when some
-/// primitive has waiters, and within the time budget (else nothing is called an orphan).
+/// through the flows waiting on them (nor the flows awaiting those, transitively), nor through the stacks of threads
+/// stuck in a wait (<see cref="StuckThreads"/>). A primitive the mark reaches anyway has someone else who can release or
+/// complete it, and its waiters are released into the mark in turn (they may resume): flows, and stuck threads with their
+/// stacks (and, through them, the threads waiting for their locks or joining them). What is left unmarked at the
+/// fixpoint is reachable only from its own waiters: an orphan (async), or a wait no running code can end (threads). The
+/// mark runs only when something waits, and within the time budget (else nothing is judged).
 /// Also finds flows whose continuation is queued inside a thread's SynchronizationContext (bounded search from it).
 /// </summary>
 internal static class AsyncReachability
 {
     private const int ContextSearchLimit = 50_000;
 
-    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, CancellationToken budget)
+    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, StuckThreads stuck, CancellationToken budget)
     {
         Dictionary<ulong, List<ulong>> waitersOf = AsyncSubjects.WaitersBySubject(draft);
         var queued = QueuedOnContexts(heap, draft);
-        if (waitersOf.Count == 0)
+        if (waitersOf.Count == 0 && stuck.Count == 0)
         {
-            return draft with { Orphans = [], QueuedOnContext = queued };
+            return draft with { Orphans = [], ReachedWaitSubjects = [], QueuedOnContext = queued };
         }
 
         Dictionary<ulong, List<ulong>> awaitingFlow = AsyncSubjects.ResumedBy(draft);
@@ -34,9 +36,20 @@ internal static class AsyncReachability
         var clock = Stopwatch.StartNew();
         var marked = new HashSet<ulong>();
         var stack = new Stack<ulong>();
+        var deferred = new Dictionary<int, List<ulong>>(); // a stuck thread's stack roots, pushed if it is released
+        var released = new HashSet<int>();
         foreach (ClrRoot root in heap.EnumerateRoots())
         {
-            if (root.Object.Address != 0)
+            if (root.Object.Address == 0)
+            {
+                continue;
+            }
+
+            if (root is ClrStackRoot { StackFrame.Thread: ClrThread thread } && stuck.IsStuck((int)thread.OSThreadId))
+            {
+                (deferred.TryGetValue((int)thread.OSThreadId, out List<ulong>? roots) ? roots : deferred[(int)thread.OSThreadId] = []).Add(root.Object.Address);
+            }
+            else
             {
                 stack.Push(root.Object.Address);
             }
@@ -57,6 +70,11 @@ internal static class AsyncReachability
                 {
                     Release(w, blocked, awaitingFlow, stack);
                 }
+            }
+
+            foreach (int thread in stuck.WaitingOn(address))
+            {
+                ReleaseThread(thread, stuck, released, deferred, stack);
             }
 
             ClrObject obj = heap.GetObject(address);
@@ -81,7 +99,31 @@ internal static class AsyncReachability
             }
         }
 
-        return draft with { Orphans = [.. waitersOf.Keys.Where(s => !marked.Contains(s))], QueuedOnContext = queued };
+        return draft with
+        {
+            Orphans = [.. waitersOf.Keys.Where(s => !marked.Contains(s))],
+            ReachedWaitSubjects = [.. stuck.Subjects.Where(marked.Contains)],
+            QueuedOnContext = queued,
+        };
+    }
+
+    /// <summary>A stuck thread can run again: its stack becomes roots, and the threads waiting for it can run too.</summary>
+    private static void ReleaseThread(int thread, StuckThreads stuck, HashSet<int> released, Dictionary<int, List<ulong>> deferred, Stack<ulong> stack)
+    {
+        if (!released.Add(thread))
+        {
+            return;
+        }
+
+        foreach (ulong root in deferred.GetValueOrDefault(thread) ?? [])
+        {
+            stack.Push(root);
+        }
+
+        foreach (int waiter in stuck.WaitingFor(thread))
+        {
+            ReleaseThread(waiter, stuck, released, deferred, stack);
+        }
     }
 
     private static void Block(ulong box, HashSet<ulong> blocked, Dictionary<ulong, List<ulong>> awaitingFlow)

@@ -11,7 +11,7 @@ public sealed class AsyncStateReader : ISuspendedReader
     public string What => "async state machines";
 
     public ProcessSnapshot Read(ClrRuntime runtime, ProcessSnapshot snapshot, CancellationToken budget) =>
-        snapshot with { Async = AsyncHeapWalker.Walk(runtime, snapshot.Threads, budget) };
+        snapshot with { Async = AsyncHeapWalker.Walk(runtime, snapshot, budget) };
 
     /// <summary>Flows queued on a semaphore with no permit free that are not proven orphans: a second look decides.</summary>
     public static bool NeedsSecondLook(AsyncHeap? heap) =>
