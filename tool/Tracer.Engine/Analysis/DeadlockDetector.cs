@@ -17,6 +17,12 @@ namespace Tracer.Engine.Analysis;
 /// that wait would be false. A thread blocked in a lock does nothing else, so any later event of its own (per-thread
 /// order is kept, live and replay) proves the wait ended: the wait is forgotten and a cycle through it withdrawn.
 /// </para>
+/// <para>
+/// With task events, a thread blocked on a task (Wait, .Result, GetAwaiter().GetResult()) has an edge to the thread
+/// running that task: the cycle of dotnet/runtime#80697, where main blocks on a Task.Run whose thread waits for a lock
+/// main holds (the DI scope's), is a deadlock over one lock and one task. The cycle is withdrawn when the wait on the
+/// task ends or the task completes.
+/// </para>
 /// <para>Waits and owners are the model's <see cref="WaitTracker"/> (one it owns when none is given, as in unit tests).</para>
 /// </summary>
 public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
@@ -42,12 +48,13 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
 
         // A wait that ended (its stop, or a lost stop implied by a new contention, the thread's own work or its exit)
         // breaks every cycle through the thread.
-        if (e.Kind == TraceEventKind.ContentionStop || _waits.TryGetEndedLockWait(e, out _))
+        if (e.Kind == TraceEventKind.ContentionStop || _waits.TryGetEndedLockWait(e, out _)
+            || (e.Kind == TraceEventKind.TaskEvent && (TaskEventReason)e.Reason is TaskEventReason.TaskWaitEnd or TaskEventReason.TaskCompleted or TaskEventReason.TaskFaulted))
         {
             RetractCyclesWith(e.ThreadId, sink);
         }
 
-        if (e.Kind == TraceEventKind.ContentionStart)
+        if (e.Kind == TraceEventKind.ContentionStart || (e.Kind == TraceEventKind.TaskEvent && (TaskEventReason)e.Reason == TaskEventReason.TaskWaitBegin))
         {
             FindCycleFrom(e.ThreadId, sink);
         }
@@ -81,7 +88,7 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
                 return;
             }
 
-            if (!_waits.TryGetLockWait(current, out LockWait wait) || !_waits.TryGetOwner(wait.LockId, out int owner) || owner == current)
+            if (!_waits.TryGetWaitedThread(current, out int owner) || owner == current)
             {
                 return;
             }
@@ -118,12 +125,27 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
         _reported[key] = threads;
         var members = new List<FindingThread>(threads.Length);
         var locks = new List<FindingLock>(threads.Length);
+        var details = new List<string>();
         for (int i = 0; i < threads.Length; i++)
         {
-            _waits.TryGetLockWait(threads[i], out LockWait wait);
             int holder = threads[(i + 1) % threads.Length];
-            members.Add(new FindingThread(threads[i], "waits", wait.LockId, holder, wait.StackId, wait.SinceMs, wait.ProcessId));
-            locks.Add(new FindingLock(wait.LockId, wait.ObjectId, holder));
+            if (_waits.TryGetLockWait(threads[i], out LockWait wait))
+            {
+                members.Add(new FindingThread(threads[i], "waits", wait.LockId, holder, wait.StackId, wait.SinceMs, wait.ProcessId));
+                locks.Add(new FindingLock(wait.LockId, wait.ObjectId, holder));
+            }
+            else if (_waits.TryGetTaskWaitRunner(threads[i], out TaskWait task, out _))
+            {
+                members.Add(new FindingThread(threads[i], $"blocks on task {task.TaskId} (Wait/.Result)", null, holder, task.StackId, task.SinceMs, task.ProcessId));
+                details.Add($"tid {threads[i]} blocks on task {task.TaskId} (Task.Wait, .Result or GetAwaiter().GetResult()), which runs on tid {holder}");
+            }
+        }
+
+        int tasks = threads.Length - locks.Count;
+        string over = tasks == 0 ? $"{locks.Count} locks" : $"{Count(locks.Count, "lock")} and {Count(tasks, "task")}";
+        if (tasks > 0)
+        {
+            details.Add("a thread that blocks on a task waits for the thread running it: make the wait async (await), or do not hold a lock across it");
         }
 
         // The cycle closed when its last wait began: independent of the order events from different threads arrive in.
@@ -132,11 +154,12 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
         {
             Kind = FindingKinds.Deadlock,
             Severity = Severity.Critical,
-            Summary = $"{threads.Length} threads wait for each other in a cycle over {threads.Length} locks",
+            Summary = $"{threads.Length} threads wait for each other in a cycle over {over}",
             TimeMs = closedMs,
             Key = key,
             Threads = members,
             Locks = locks,
+            Details = details,
             Metrics = new Dictionary<string, double> { ["threads"] = threads.Length, ["closedAtMs"] = closedMs },
         });
     }
@@ -157,4 +180,6 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
             }
         }
     }
+
+    private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 }

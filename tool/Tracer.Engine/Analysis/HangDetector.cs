@@ -160,12 +160,12 @@ public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = n
     private WaitClass Classify(int stackId) =>
         frames is null || stackId < 0 ? WaitClass.Unknown : WaitClassifier.Classify(frames(stackId));
 
-    /// <summary>True when following "waits for a lock held by" from this thread comes back to it (the deadlock detector's case).</summary>
+    /// <summary>True when following "waits for" (a lock's holder, a task's thread) from this thread comes back to it (the deadlock detector's case).</summary>
     private bool InLockCycle(int start)
     {
         var seen = new HashSet<int>();
         int current = start;
-        while (seen.Add(current) && _waits.TryGetLockWait(current, out LockWait wait) && _waits.TryGetOwner(wait.LockId, out int owner))
+        while (seen.Add(current) && _waits.TryGetWaitedThread(current, out int owner))
         {
             if (owner == start)
             {

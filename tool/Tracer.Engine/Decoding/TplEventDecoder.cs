@@ -3,10 +3,12 @@ using Tracer.Engine.Events;
 namespace Tracer.Engine.Decoding;
 
 /// <summary>
-/// Decodes what the tracer needs to name faulted tasks: TplEventSource's TaskStarted and TaskCompleted (IsExceptional), and the
-/// runtime's ExceptionThrown_V1 (type, message, stack at the throw). A task's delegate throws on the thread that then
-/// reports the task faulted, so the two are matched per thread (see <see cref="Analysis.FaultedTaskDetector"/>).
-/// Only tasks run by a scheduler (Task.Run, StartNew) report completion; async methods do not.
+/// Decodes what the tracer needs to name faulted tasks and blocking waits on tasks: TplEventSource's TaskStarted and
+/// TaskCompleted (IsExceptional), TaskWaitBegin/End (which thread blocks on which task), and the runtime's
+/// ExceptionThrown_V1 (type, message, stack at the throw). A task's delegate throws on the thread that then reports the
+/// task faulted, so the two are matched per thread (see <see cref="Analysis.FaultedTaskDetector"/>); a thread blocked on
+/// a task that another thread runs waits for that thread (<see cref="Model.WaitTracker"/>, the deadlock detector's
+/// edges). Only tasks run by a scheduler (Task.Run, StartNew) report start and completion; async methods do not.
 /// </summary>
 public static class TplEventDecoder
 {
@@ -21,13 +23,15 @@ public static class TplEventDecoder
 
     private const int TaskStartedId = 8;
     private const int TaskCompletedId = 9;
+    private const int TaskWaitBeginId = 10;
+    private const int TaskWaitEndId = 11;
     private const int ExceptionThrownId = 80;
 
     /// <summary>Whether <paramref name="data"/> is one of the events this decoder reads (cheap: provider and id only).</summary>
     public static bool Handles(in RawEvent data)
     {
         int id = data.EventId;
-        return ((id == TaskCompletedId || id == TaskStartedId) && data.Provider == TraceProvider.Tpl) || (id == ExceptionThrownId && data.Provider == TraceProvider.Runtime);
+        return (id is >= TaskStartedId and <= TaskWaitEndId && data.Provider == TraceProvider.Tpl) || (id == ExceptionThrownId && data.Provider == TraceProvider.Runtime);
     }
 
     /// <summary>Decodes an event <see cref="Handles"/> accepted; false when it says nothing of interest (a task that ran
@@ -55,12 +59,20 @@ public static class TplEventDecoder
             reader.U32();
             uint taskId = reader.U32();
             bool faulted = payload.Length > 12 && payload[12..].IndexOfAnyExcept((byte)0) >= 0;
-            if (!faulted)
-            {
-                return false;
-            }
+            record = Task(data, faulted ? TaskEventReason.TaskFaulted : TaskEventReason.TaskCompleted) with { ObjectId = taskId };
+            return true;
+        }
 
-            record = Task(data, TaskEventReason.TaskFaulted) with { ObjectId = taskId };
+        if (data.Provider == TraceProvider.Tpl && id is TaskWaitBeginId or TaskWaitEndId)
+        {
+            // OriginatingTaskSchedulerID i32, OriginatingTaskID i32, TaskID i32; Begin: Behavior i32, ContinueWithTaskID i32.
+            var reader = new PayloadReader(payload);
+            reader.U32();
+            reader.U32();
+            uint taskId = reader.U32();
+            record = id == TaskWaitBeginId
+                ? Task(data, TaskEventReason.TaskWaitBegin) with { ObjectId = taskId, Value = payload.Length >= 16 ? reader.U32() : 0 }
+                : Task(data, TaskEventReason.TaskWaitEnd) with { ObjectId = taskId };
             return true;
         }
 

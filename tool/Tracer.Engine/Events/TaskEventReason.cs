@@ -9,4 +9,11 @@ public enum TaskEventReason : byte
     TaskFaulted = 2,
     /// <summary>A scheduler started running a task on the thread (ObjectId = task id).</summary>
     TaskStarted = 3,
+    /// <summary>A task a scheduler ran ended without an exception (ObjectId = task id).</summary>
+    TaskCompleted = 4,
+    /// <summary>The thread began to wait for a task (ObjectId = task id, Value = 1 for a blocking wait: Wait, .Result,
+    /// GetAwaiter().GetResult(); 2 for an await).</summary>
+    TaskWaitBegin = 5,
+    /// <summary>The thread's wait for a task ended (ObjectId = task id).</summary>
+    TaskWaitEnd = 6,
 }

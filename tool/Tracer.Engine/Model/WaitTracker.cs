@@ -19,6 +19,11 @@ namespace Tracer.Engine.Model;
 /// thread settles the block. A thread blocked in a wait emits nothing else, so its own work (probe, task and pool
 /// events) also ends a wait whose stop EventPipe dropped; a new ContentionStart ends a previous lock wait likewise.
 /// </para>
+/// <para>
+/// With task events (TplEventSource), a blocking wait on a task (TaskWaitBegin, synchronous) runs to its TaskWaitEnd,
+/// and a task a scheduler runs is on its thread from TaskStarted to TaskCompleted: a thread blocked on a task that
+/// another thread runs waits for that thread (<see cref="TryGetTaskWaitRunner"/>).
+/// </para>
 /// </summary>
 public sealed class WaitTracker
 {
@@ -27,6 +32,9 @@ public sealed class WaitTracker
     private readonly ThreadMap<bool> _poolIdle = new();
     private readonly ThreadMap<bool> _instrumentation = new();
     private readonly Dictionary<ulong, int> _owners = new();
+    private readonly ThreadMap<TaskWait> _taskWaits = new();
+    /// <summary>Task id → the thread running it (TaskStarted to TaskCompleted).</summary>
+    private readonly Dictionary<ulong, int> _taskRunners = new();
     private ulong _lastOwnedLock = ulong.MaxValue;
     private int _lastOwner;
 
@@ -111,7 +119,11 @@ public sealed class WaitTracker
 
                 SettleHandleWait(tid, e.TimeMs, onlyEnded: false);
                 _poolIdle.Remove(tid);
+                _taskWaits.Remove(tid);
                 break;
+            case TraceEventKind.TaskEvent:
+                ApplyTask(e);
+                goto default;
             default:
                 if (_poolIdle.Count > 0)
                 {
@@ -121,6 +133,10 @@ public sealed class WaitTracker
                 if (IsOwnWork(e.Kind))
                 {
                     DropOwnWork(tid, e.TimeMs);
+                    if (e.Kind != TraceEventKind.TaskEvent && _taskWaits.Count > 0)
+                    {
+                        _taskWaits.Remove(tid); // it runs its own code: a wait on a task whose end EventPipe dropped is over
+                    }
                 }
                 else
                 {
@@ -132,6 +148,30 @@ public sealed class WaitTracker
     }
 
     public bool TryGetLockWait(int threadId, out LockWait wait) => _lockWaits.TryGetValue(threadId, out wait);
+
+    /// <summary>The thread this one waits for: the owner of the lock it waits for, or the thread running the task it blocks on.</summary>
+    public bool TryGetWaitedThread(int threadId, out int other)
+    {
+        if (_lockWaits.TryGetValue(threadId, out LockWait wait))
+        {
+            return TryGetOwner(wait.LockId, out other);
+        }
+
+        return TryGetTaskWaitRunner(threadId, out _, out other);
+    }
+
+    /// <summary>The task the thread blocks on, and the thread that runs that task now (not the waiter itself).</summary>
+    public bool TryGetTaskWaitRunner(int threadId, out TaskWait wait, out int runner)
+    {
+        runner = 0;
+        if (_taskWaits.Count == 0 || !_taskWaits.TryGetValue(threadId, out wait))
+        {
+            wait = default;
+            return false;
+        }
+
+        return _taskRunners.TryGetValue(wait.TaskId, out runner) && runner != threadId;
+    }
 
     public bool IsWaitingOnLock(int threadId) => _lockWaits.ContainsKey(threadId);
 
@@ -183,6 +223,28 @@ public sealed class WaitTracker
         settled = _settledHandle;
         return _hasSettledHandle && settled.ThreadId == e.ThreadId;
     }
+
+    private void ApplyTask(in TraceRecord e)
+    {
+        switch ((TaskEventReason)e.Reason)
+        {
+            case TaskEventReason.TaskStarted:
+                _taskRunners[e.ObjectId] = e.ThreadId;
+                break;
+            case TaskEventReason.TaskCompleted or TaskEventReason.TaskFaulted:
+                _taskRunners.Remove(e.ObjectId);
+                break;
+            case TaskEventReason.TaskWaitBegin when e.Value == SynchronousTaskWait:
+                _taskWaits[e.ThreadId] = new TaskWait(e.ObjectId, e.StackId, e.TimeMs, e.ProcessId);
+                break;
+            case TaskEventReason.TaskWaitEnd when _taskWaits.Count > 0:
+                _taskWaits.Remove(e.ThreadId);
+                break;
+        }
+    }
+
+    /// <summary>TplEventSource's TaskWaitBehavior.Synchronous: the thread blocks (an await is Asynchronous, 2).</summary>
+    private const long SynchronousTaskWait = 1;
 
     private static bool IsOwnWork(TraceEventKind kind) =>
         kind is TraceEventKind.Probe or TraceEventKind.TaskEvent or TraceEventKind.PoolEnqueue or TraceEventKind.PoolDequeue
@@ -248,6 +310,9 @@ public sealed class WaitTracker
         (_lastOwnedLock, _lastOwner) = (lockId, owner);
     }
 }
+
+/// <summary>A thread blocked on a task (Wait, .Result, GetAwaiter().GetResult()) since <see cref="SinceMs"/>.</summary>
+public readonly record struct TaskWait(ulong TaskId, int StackId, double SinceMs, int ProcessId);
 
 /// <summary>A thread waiting for a contended lock since <see cref="SinceMs"/>; <see cref="OwnerAtStart"/> is the holder the
 /// runtime named when the wait began (0 when it did not).</summary>
