@@ -90,7 +90,7 @@ internal sealed class ReportBuilder(ModelView model)
     public string LockName(LockInfo l)
     {
         string where = l.WaitStacks.OrderByDescending(kv => kv.Value)
-            .Select(kv => Taker(model.Resolver.Resolve(kv.Key)))
+            .Select(kv => Taker(model.Resolver.ResolveWithLines(kv.Key)))
             .FirstOrDefault(f => f is not null) ?? "unknown code";
         return TextSanitizer.Clean($"lock 0x{l.LockId:x} in {where}");
     }
@@ -122,5 +122,5 @@ internal sealed class ReportBuilder(ModelView model)
 
     private string Name(int threadId) => TextSanitizer.Clean(model.ThreadName(threadId));
 
-    private IReadOnlyList<string> Frames(int stackId) => [.. model.Resolver.Resolve(stackId).Select(TextSanitizer.Clean)];
+    private IReadOnlyList<string> Frames(int stackId) => [.. model.Resolver.ResolveWithLines(stackId).Select(TextSanitizer.Clean)];
 }
