@@ -90,7 +90,7 @@ internal sealed class ReportBuilder(ModelView model)
     public string LockName(LockInfo l)
     {
         string where = l.WaitStacks.OrderByDescending(kv => kv.Value)
-            .Select(kv => Taker(model.Resolver.ResolveWithLines(kv.Key)))
+            .Select(kv => Taker(model.Resolver.Resolve(kv.Key)))
             .FirstOrDefault(f => f is not null) ?? "unknown code";
         return TextSanitizer.Clean($"lock 0x{l.LockId:x} in {where}");
     }

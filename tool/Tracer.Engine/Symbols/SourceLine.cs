@@ -10,6 +10,23 @@ public readonly record struct SourceLine(string File, int Line)
     /// stacks and the terminal UI.</summary>
     public static string Frame(string method, SourceLine? line) => line is { } at ? $"{method} ({at})" : method;
 
+    /// <summary>The parts of a frame written by <see cref="Frame"/>: its method, and its "File.cs:42" or null.</summary>
+    public static (string Method, string? Line) Split(string frame)
+    {
+        // " (" + a file name + ":" + digits + ")" at the end; method names have no parentheses.
+        int open = frame.EndsWith(')') ? frame.LastIndexOf(" (", StringComparison.Ordinal) : -1;
+        if (open <= 0)
+        {
+            return (frame, null);
+        }
+
+        ReadOnlySpan<char> inside = frame.AsSpan(open + 2, frame.Length - open - 3);
+        int colon = inside.LastIndexOf(':');
+        return colon > 0 && colon < inside.Length - 1 && int.TryParse(inside[(colon + 1)..], System.Globalization.NumberStyles.None, null, out _)
+            ? (frame[..open], inside.ToString())
+            : (frame, null);
+    }
+
     /// <summary>The last segment of a document path written on either system ("C:\src\A.cs" or "/src/A.cs").</summary>
     public static string FileName(string documentPath)
     {
