@@ -104,8 +104,9 @@ public sealed class SourceLineTests
         return methods;
     }
 
+    /// <summary>Where this method calls StackFrame: its module, token and IL offset, and the line (the compiler's).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (Probe Probe, int Line) Here()
+    internal static (Probe Probe, int Line) Here()
     {
         int thread = Environment.CurrentManagedThreadId; // IL 0 is this line, not the next
         (StackFrame frame, int line) = (new StackFrame(0, false), LineNumber(thread));
@@ -115,5 +116,5 @@ public sealed class SourceLineTests
 
     private static int LineNumber(int thread, [CallerLineNumber] int line = 0) => thread >= 0 ? line : 0;
 
-    private sealed record Probe(string Module, uint Token, int ILOffset);
+    internal sealed record Probe(string Module, uint Token, int ILOffset);
 }
