@@ -105,7 +105,7 @@ public sealed class PdbLineResolver
             _providers.Add(provider);
             return reader;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException or ArgumentException or NotSupportedException)
         {
             return null; // a Windows PDB, a truncated file, a path the system refuses: no lines
         }
