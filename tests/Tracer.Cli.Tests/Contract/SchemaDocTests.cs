@@ -14,7 +14,7 @@ namespace Tracer.Cli.Tests.Contract;
 public sealed partial class SchemaDocTests
 {
     private const string MetricsPath = "findings[].metrics";
-    private static readonly HashSet<string> s_maps = ["findings[].stacks", "threadPool.counters"];
+    private static readonly HashSet<string> s_maps = ["findings[].stacks", "findings[].stackLines", "threadPool.counters"];
 
     [Fact]
     public void Every_json_field_is_documented_and_every_documented_field_occurs()

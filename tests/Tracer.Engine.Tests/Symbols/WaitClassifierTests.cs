@@ -99,4 +99,19 @@ public sealed class WaitClassifierTests
         Assert.True(WaitClassifier.IsCounterPoller(["System.Threading.Monitor.Enter_Slowpath", "System.Diagnostics.Tracing.CounterGroup.PollForValues", "System.Threading.Thread.StartCallback"]));
         Assert.False(WaitClassifier.IsCounterPoller(["System.Threading.Monitor.Enter", "App.Worker.Run"]));
     }
+
+    /// <summary>Snapshot frames carry their source lines; the same waits must read the same with them.</summary>
+    [Theory]
+    [InlineData("System.Threading.Monitor.Enter_Slowpath", "System.Threading.Monitor.Enter", "App.Worker.Transfer", "App.Program.Main")]
+    [InlineData("System.Threading.Monitor.Wait", "System.Threading.SemaphoreSlim.Wait", "System.Collections.Concurrent.BlockingCollection`1[System.Int32].Take", "Demo.Consumer.Run")]
+    [InlineData("System.Threading.ManualResetEventSlim.Wait", "Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.Run", "Program.<Main>$")]
+    [InlineData("System.Threading.Tasks.Task.InternalWaitCore", "System.Runtime.CompilerServices.TaskAwaiter.GetResult", "Program.<Main>")]
+    [InlineData("App.Worker.Spin", "System.Threading.Monitor.Enter", "App.Program.Main")]
+    public void Source_lines_on_user_frames_change_neither_the_primitive_nor_the_idle_point(params string[] frames)
+    {
+        string[] withLines = [.. frames.Select((f, i) => StackResolver.IsFrameworkFrame(f) ? f : SourceLine.Frame(f, new SourceLine("Program.cs", 10 + i)))];
+        Assert.NotEqual(frames, withLines);
+        Assert.Equal(WaitClassifier.Classify(frames), WaitClassifier.Classify(withLines));
+        Assert.Equal(Engine.Reports.ThreadGroups.PlaceOf(frames), SourceLine.Split(Engine.Reports.ThreadGroups.PlaceOf(withLines)!).Method);
+    }
 }

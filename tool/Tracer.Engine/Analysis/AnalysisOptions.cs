@@ -36,4 +36,9 @@ public sealed record AnalysisOptions
 
     /// <summary>The window <see cref="GcPauseShare"/> is measured over.</summary>
     public TimeSpan GcPauseWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Report frames of the program's own code get their source line ("Ns.Type.Method (File.cs:42)") from
+    /// the portable PDB next to the module, when it matches. Off, frames are method names only, whatever is on disk
+    /// (the golden tests: the modules a fixture names may exist on one machine and not on another).</summary>
+    public bool SourceLines { get; init; } = true;
 }

@@ -1,5 +1,6 @@
 using Tracer.Engine.Events;
 using Tracer.Engine.Model;
+using Tracer.Engine.Symbols;
 
 namespace Tracer.Engine.Analysis;
 
@@ -16,6 +17,7 @@ public sealed class TraceAnalyzer
     public TraceAnalyzer(AnalysisOptions? options = null, IEnumerable<IDetector>? detectors = null)
     {
         Options = options ?? new AnalysisOptions();
+        Model = new TraceModel(Options.SourceLines ? new PdbLineResolver() : null);
         _detectors = [.. detectors ?? DetectorCatalog.Create(Options, Model.Waits, Model.Resolver.Resolve)];
         TraceEventKind[] kinds = Enum.GetValues<TraceEventKind>();
         _handlers = new RecordHandler[kinds.Length][];
@@ -28,7 +30,7 @@ public sealed class TraceAnalyzer
     private delegate void RecordHandler(in TraceRecord e, IFindingSink sink);
 
     public AnalysisOptions Options { get; }
-    public TraceModel Model { get; } = new();
+    public TraceModel Model { get; }
     public FindingSet Findings { get; } = new();
 
     /// <summary>

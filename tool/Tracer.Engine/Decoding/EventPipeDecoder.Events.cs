@@ -133,6 +133,14 @@ public sealed partial class EventPipeDecoder
         {
             AddMethod(data);
         }
+        else if (id == RuntimeEventIds.MethodDCEndILToNativeMap)
+        {
+            AddILMap(data);
+        }
+        else if (id == RuntimeEventIds.ModuleDCEnd)
+        {
+            AddModule(data);
+        }
 
         // The rundown is written when tracing stops: its time is the trace's end, even when the target was silent.
         _model.Touch(data.TimeMs);
@@ -243,6 +251,16 @@ public sealed partial class EventPipeDecoder
                 _model.Touch(time);
                 break;
 
+            case RuntimeEventIds.MethodILToNativeMap:
+                AddILMap(data);
+                _model.Touch(time);
+                break;
+
+            case RuntimeEventIds.ModuleLoad:
+                AddModule(data);
+                _model.Touch(time);
+                break;
+
             case RuntimeEventIds.R2RGetEntryPoint:
                 AddEntryPoint(data);
                 _model.Touch(time);
@@ -282,33 +300,6 @@ public sealed partial class EventPipeDecoder
         {
             _analyzer.OnEvent(record);
         }
-    }
-
-    private void AddMethod(in RawEvent data)
-    {
-        // MethodLoadVerbose / MethodDCEndVerbose: MethodID, ModuleID, MethodStartAddress, MethodSize, MethodToken,
-        // MethodFlags, then namespace (the type), name and signature as UTF-16 strings.
-        var reader = new PayloadReader(data.Payload);
-        reader.U64();
-        reader.U64();
-        ulong start = reader.U64();
-        uint size = reader.U32();
-        reader.U32();
-        reader.U32();
-        string type = reader.Utf16z();
-        string name = reader.Utf16z();
-        _model.Methods.Add(start, size, type, name);
-    }
-
-    private void AddEntryPoint(in RawEvent data)
-    {
-        // R2RGetEntryPoint: MethodID, namespace (the type), name and signature as UTF-16 strings, EntryPoint.
-        var reader = new PayloadReader(data.Payload);
-        reader.U64();
-        string type = reader.Utf16z();
-        string name = reader.Utf16z();
-        reader.Utf16z();
-        _model.Methods.AddEntryPoint(reader.U64(), type, name);
     }
 
     private int Stack(in RawEvent data)

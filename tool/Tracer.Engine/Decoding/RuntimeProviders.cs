@@ -31,9 +31,13 @@ public static class RuntimeProviders
     public const long WaitHandleKeyword = 0x40000000000;
     /// <summary>CompilationDiagnostic: R2RGetEntryPoint, which names precompiled methods live (they have no load event).</summary>
     public const long CompilationDiagnosticKeyword = 0x2000000000;
+    /// <summary>JittedMethodILToNativeMap (Verbose): each jitted method's native-to-IL map, so that frames get source lines.</summary>
+    public const long JittedMethodILToNativeMapKeyword = 0x20000;
 
-    /// <summary>What live sessions enable: locks, waits, threads, the pool, and method loads to name stack frames.</summary>
-    public const long TracerKeywords = ContentionKeyword | ThreadingKeyword | WaitHandleKeyword | StackKeyword | LoaderKeyword | JitKeyword | GcKeyword | CompilationDiagnosticKeyword;
+    /// <summary>What live sessions enable: locks, waits, threads, the pool, and method loads and their IL maps to name
+    /// stack frames and their source lines.</summary>
+    public const long TracerKeywords = ContentionKeyword | ThreadingKeyword | WaitHandleKeyword | StackKeyword | LoaderKeyword | JitKeyword | GcKeyword
+        | CompilationDiagnosticKeyword | JittedMethodILToNativeMapKeyword;
 }
 
 /// <summary>Event ids of Microsoft-Windows-DotNETRuntime (and its rundown twin for method ids).</summary>
@@ -54,6 +58,13 @@ internal static class RuntimeEventIds
     public const int ThreadTerminated = 86;
     public const int MethodLoadVerbose = 143;
     public const int MethodDCEndVerbose = 144;
+    /// <summary>Rundown: a method jitted before or during the session, its native-to-IL map.</summary>
+    public const int MethodDCEndILToNativeMap = 150;
+    /// <summary>Runtime: ModuleLoad (V2 has the PDB signature).</summary>
+    public const int ModuleLoad = 152;
+    /// <summary>Rundown: ModuleDCEnd, the same fields as ModuleLoad.</summary>
+    public const int ModuleDCEnd = 154;
+    public const int MethodILToNativeMap = 190;
     public const int R2RGetEntryPoint = 159;
     public const int WaitHandleWaitStart = 301;
     public const int WaitHandleWaitStop = 302;

@@ -26,7 +26,7 @@ public sealed class ModelView
         OpenLockWaits = [.. model.Waits.LockWaits()];
         InstrumentationThreads = model.Waits.InstrumentationThreads().ToHashSet();
         ThreadPool = model.ThreadPool.Copy();
-        Resolver = new StackResolver(model.Stacks.CopyForReading(), model.Methods.Copy());
+        Resolver = new StackResolver(model.Stacks.CopyForReading(), model.Methods.Copy()) { Lines = model.Resolver.Lines };
     }
 
     /// <summary>Copies what a report needs; the caller holds the analyzer's lock when the model is still being written.</summary>

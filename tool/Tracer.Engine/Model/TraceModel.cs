@@ -54,7 +54,8 @@ public sealed class TraceModel
     /// <summary>Where reading stopped in a truncated trace (bytes from the start).</summary>
     public long TruncatedAtByte { get; set; }
 
-    public TraceModel() => Resolver = new StackResolver(Stacks, Methods);
+    /// <param name="lines">Reads the source lines of report frames; null: frames are method names only.</param>
+    public TraceModel(PdbLineResolver? lines = null) => Resolver = new StackResolver(Stacks, Methods) { Lines = lines };
 
     public void AddNote(string note)
     {

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Tracer.Engine.Symbols;
 
 namespace Tracer.Engine.Reports;
 
@@ -95,7 +96,7 @@ public static class JsonReportWriter
             {
                 w.WriteStartObject();
                 w.WriteNumber("count", s.Count);
-                WriteStrings(w, "frames", s.Frames);
+                JsonFrames.Write(w, "frames", "lines", s.Frames);
                 w.WriteEndObject();
             }
 
@@ -219,10 +220,21 @@ public static class JsonReportWriter
         w.WriteStartObject("stacks");
         foreach (ReportFindingThread t in f.Threads)
         {
-            WriteStrings(w, t.ThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Frames);
+            WriteStrings(w, t.ThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Frames.Select(frame => SourceLine.Split(frame).Method));
         }
 
         w.WriteEndObject();
+        if (f.Threads.Any(t => JsonFrames.HasLines(t.Frames)))
+        {
+            w.WriteStartObject("stackLines");
+            foreach (ReportFindingThread t in f.Threads)
+            {
+                JsonFrames.WriteLines(w, t.ThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Frames);
+            }
+
+            w.WriteEndObject();
+        }
+
         WriteStrings(w, "details", f.Details);
         w.WriteStartObject("metrics");
         foreach ((string key, double value) in f.Metrics)

@@ -13,7 +13,7 @@ internal static class JsonSnapshotStacks
         }
 
         w.WriteString("state", t.State);
-        WriteFrames(w, "stack", t.Stack);
+        JsonFrames.Write(w, "stack", "stackLines", t.Stack);
     }
 
     /// <summary>Written only when a snapshot was taken.</summary>
@@ -38,19 +38,8 @@ internal static class JsonSnapshotStacks
 
             w.WriteEndArray();
             w.WriteString("state", g.State);
-            WriteFrames(w, "frames", g.Frames);
+            JsonFrames.Write(w, "frames", "lines", g.Frames);
             w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void WriteFrames(Utf8JsonWriter w, string name, IReadOnlyList<string> frames)
-    {
-        w.WriteStartArray(name);
-        foreach (string frame in frames)
-        {
-            w.WriteStringValue(frame);
         }
 
         w.WriteEndArray();

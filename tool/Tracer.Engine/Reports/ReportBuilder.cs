@@ -122,5 +122,5 @@ internal sealed class ReportBuilder(ModelView model)
 
     private string Name(int threadId) => TextSanitizer.Clean(model.ThreadName(threadId));
 
-    private IReadOnlyList<string> Frames(int stackId) => [.. model.Resolver.Resolve(stackId).Select(TextSanitizer.Clean)];
+    private IReadOnlyList<string> Frames(int stackId) => [.. model.Resolver.ResolveWithLines(stackId).Select(TextSanitizer.Clean)];
 }

@@ -38,6 +38,7 @@ internal static class RuntimeReader
 
         // Stacks first: they are what the snapshot is for; thread names (from handles) only if the budget allows.
         var stacks = new List<(ClrThread Thread, List<string> Frames, List<FrameObject> Objects)>();
+        var lines = new PdbLineResolver();
         int skipped = 0;
         foreach (ClrThread thread in live)
         {
@@ -54,7 +55,7 @@ internal static class RuntimeReader
                 unread.Add((int)thread.OSThreadId);
             }
 
-            (List<string> frames, List<FrameObject> objects) = inBudget ? Stack(thread) : ([], []);
+            (List<string> frames, List<FrameObject> objects) = inBudget ? Stack(thread, lines) : ([], []);
             foreach (FrameObject o in objects)
             {
                 AddStackLock(runtime, o, osIdByAddress, locks);
@@ -129,17 +130,21 @@ internal static class RuntimeReader
         }
     }
 
-    private static (List<string> Frames, List<FrameObject> Objects) Stack(ClrThread thread)
+    private static (List<string> Frames, List<FrameObject> Objects) Stack(ClrThread thread, PdbLineResolver lines)
     {
         var frames = new List<string>();
         var indexBySp = new Dictionary<ulong, int>();
+        bool innermost = true;
         foreach (ClrStackFrame frame in thread.EnumerateStackTrace())
         {
             if (frame.Method is ClrMethod method)
             {
                 indexBySp.TryAdd(frame.StackPointer, frames.Count);
-                frames.Add($"{method.Type?.Name ?? "?"}.{method.Name}");
+                string name = $"{method.Type?.Name ?? "?"}.{method.Name}";
+                frames.Add(SourceLine.Frame(name, LineOf(method, frame, innermost, name, lines)));
             }
+
+            innermost = false;
         }
 
         var objects = new List<FrameObject>();
@@ -160,6 +165,28 @@ internal static class RuntimeReader
     }
 
     /// <summary>Owners of locks the stacks refer to that the sync block table did not list: thin locks and System.Threading.Lock.</summary>
+    /// <summary>
+    /// The frame's source line, from the same PDB reader as trace frames (<see cref="PdbLineResolver"/>). The program's
+    /// own frames only: the framework ships no PDBs beside its modules, and each lookup reads the target while it is
+    /// stopped. An outer frame's address is a return address: the call is the byte before.
+    /// </summary>
+    private static SourceLine? LineOf(ClrMethod method, ClrStackFrame frame, bool innermost, string name, PdbLineResolver lines)
+    {
+        if (StackResolver.IsFrameworkFrame(name) || frame.InstructionPointer == 0 || method.Type?.Module is not { IsDynamic: false } module)
+        {
+            return null;
+        }
+
+        string? path = Path.IsPathRooted(module.Name) ? module.Name : Path.IsPathRooted(module.AssemblyName) ? module.AssemblyName : null;
+        if (path is null)
+        {
+            return null;
+        }
+
+        int il = method.GetILOffset(innermost ? frame.InstructionPointer : frame.InstructionPointer - 1);
+        return il < 0 ? null : lines.Find(path, Guid.Empty, (uint)method.MetadataToken, il);
+    }
+
     private static void AddStackLock(ClrRuntime runtime, FrameObject o, Dictionary<ulong, int> osIdByAddress, Dictionary<ulong, SnapshotLock> locks)
     {
         if (locks.ContainsKey(o.Address))
