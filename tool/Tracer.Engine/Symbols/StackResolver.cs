@@ -29,6 +29,11 @@ public sealed class StackResolver(StackTable stacks, MethodTable methods)
         {
             CodeAddress? code = Methods.Find(addresses[i]);
             string name = code?.Name ?? $"0x{addresses[i]:x}";
+            if (frames.Count == 0 && IsEventWriting(name))
+            {
+                continue; // a managed EventSource's event (TaskWaitBegin): its stack starts in the code that wrote it
+            }
+
             // Inlined helpers or recursion can repeat a frame; one line says it (the innermost's line).
             if (name != previous)
             {
@@ -69,6 +74,9 @@ public sealed class StackResolver(StackTable stacks, MethodTable methods)
 
         return null;
     }
+
+    private static bool IsEventWriting(string frame) =>
+        frame.StartsWith("System.Diagnostics.Tracing.", StringComparison.Ordinal) || frame.StartsWith("System.Threading.Tasks.TplEventSource.", StringComparison.Ordinal);
 
     public static bool IsFrameworkFrame(string frame) =>
         frame.StartsWith("System.", StringComparison.Ordinal)
