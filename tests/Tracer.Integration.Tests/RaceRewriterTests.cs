@@ -19,6 +19,7 @@ public sealed class RaceRewriterTests
     [InlineData("racy-publication", "field 'Box.Next'")]
     [InlineData("racy-static-field", "field 'RacyCases.s_count'")]
     [InlineData("racy-after-await", "field 'Box.Text'")]
+    [InlineData("racy-after-timer-start", "field 'Box.Value'")]
     [InlineData("racy-dictionary-parallel", "on a Dictionary: Dictionary.set_Item (write) and Dictionary.set_Item (write)")]
     [InlineData("racy-list-parallel", "on a List: List.Add (write) and List.Add (write)")]
     public async Task A_racy_case_gets_a_race_naming_both_sites(string name, string summary)

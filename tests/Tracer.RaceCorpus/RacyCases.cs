@@ -176,4 +176,20 @@ internal static class RacyCases
         two.Start();
         two.Join();
     }
+
+    /// <summary>The owner writes after Start, while the Elapsed handler may run: only what came before Start is ordered.</summary>
+    public static void AfterTimerStart()
+    {
+        var box = new Box();
+        using var done = new ManualResetEventSlim();
+        using var timer = new System.Timers.Timer(1) { AutoReset = false };
+        timer.Elapsed += (_, _) =>
+        {
+            box.Value++;
+            done.Set();
+        };
+        timer.Start();
+        box.Value++; // races with the handler
+        done.Wait();
+    }
 }

@@ -102,4 +102,30 @@ internal static class TaskTwins
         done.Wait();
         box.Value++;
     }
+
+    public static void TaskStart()
+    {
+        var box = new Box { Value = 1 };
+        var task = new Task(() => box.Value++);
+        box.Value = 2; // after the task exists, before Start: Start orders it before the body
+        task.Start();
+        task.Wait();
+        box.Value++;
+    }
+
+    public static void SystemTimersTimer()
+    {
+        var box = new Box { Value = 1 };
+        using var done = new ManualResetEventSlim();
+        using var timer = new System.Timers.Timer(10) { AutoReset = false };
+        timer.Elapsed += (_, _) =>
+        {
+            box.Value++;
+            done.Set();
+        };
+        box.Value = 2; // after subscribing, before Start: Start orders it before the handler
+        timer.Start();
+        done.Wait();
+        box.Value++;
+    }
 }
