@@ -46,6 +46,8 @@ internal static class Cases
         ["free-channel"] = HandoffTwins.ChannelHandoff,
         ["free-lazy"] = Sync(HandoffTwins.LazyValue),
         ["free-concurrent-dictionary"] = Sync(HandoffTwins.ConcurrentDictionaryHandoff),
+        ["free-concurrent-dictionary-factory"] = Sync(HandoffTwins.ConcurrentDictionaryFactory),
+        ["free-spinlock"] = Sync(HandoffTwins.SpinLockCounter),
         ["bench-fields"] = Sync(FieldBenchmark.Run),
     };
 

@@ -140,4 +140,55 @@ internal static class HandoffTwins
 
         producer.Join();
     }
+
+    /// <summary>A value made by GetOrAdd's factory on one thread, used by others: the factory's writes come before the add.</summary>
+    public static void ConcurrentDictionaryFactory()
+    {
+        var cache = new ConcurrentDictionary<int, Box>();
+        Parallel.For(0, 8, i =>
+        {
+            Box made = cache.GetOrAdd(i % 2, key => new Box { Value = key + 40 });
+            Box updated = cache.AddOrUpdate(2, key => new Box { Value = key }, (_, old) => new Box { Value = old.Value + 1 });
+            if (made.Value < 40 || updated.Value < 2)
+            {
+                throw new InvalidOperationException("a factory's value was not seen whole");
+            }
+        });
+    }
+
+    private static SpinLock s_spin = new(enableThreadOwnerTracking: false);
+
+    /// <summary>Two threads update one field under a SpinLock.</summary>
+    public static void SpinLockCounter()
+    {
+        var box = new Box();
+        Thread[] threads = [.. Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                bool taken = false;
+                try
+                {
+                    s_spin.Enter(ref taken);
+                    box.Value++;
+                }
+                finally
+                {
+                    if (taken)
+                    {
+                        s_spin.Exit();
+                    }
+                }
+            }
+        }))];
+        foreach (Thread t in threads)
+        {
+            t.Start();
+        }
+
+        foreach (Thread t in threads)
+        {
+            t.Join();
+        }
+    }
 }

@@ -7,8 +7,9 @@ namespace Tracer.Rewriter;
 /// reads the object's own cache line) next to every field the rewriter checks. Checked: instance and static fields of
 /// classes declared in the module, except constants, readonly fields (written only before the object is published; a
 /// racy publication is caught on the field that publishes it), volatile and [ThreadStatic] fields, fields of structs
-/// (their address can be anywhere) and of compiler-generated async/iterator state machines (only their own flow
-/// touches them).
+/// (their address can be anywhere), of compiler-generated async/iterator state machines (only their own flow
+/// touches them), and the compiler's lambda caches (<c>&lt;&gt;c.&lt;&gt;9__N_M</c>: written racily by design, each
+/// writer storing an equivalent delegate).
 /// </summary>
 internal static class FieldShadows
 {
@@ -24,7 +25,8 @@ internal static class FieldShadows
 
             foreach (FieldDefinition field in type.Fields.ToList())
             {
-                if (field.IsLiteral || field.IsInitOnly || TypeNames.IsVolatile(field) || field.HasCustomAttributes && field.CustomAttributes.Any(a => a.AttributeType.Name == "ThreadStaticAttribute"))
+                if (field.IsLiteral || field.IsInitOnly || TypeNames.IsVolatile(field) || IsLambdaCache(type, field)
+                    || field.HasCustomAttributes && field.CustomAttributes.Any(a => a.AttributeType.Name == "ThreadStaticAttribute"))
                 {
                     continue;
                 }
@@ -45,6 +47,10 @@ internal static class FieldShadows
 
     public static bool IsAsyncStateMachine(TypeDefinition type) =>
         type.Interfaces.Any(i => i.InterfaceType.FullName == "System.Runtime.CompilerServices.IAsyncStateMachine");
+
+    /// <summary>A static delegate cache of a non-capturing lambda in the compiler's <c>&lt;&gt;c</c> class.</summary>
+    private static bool IsLambdaCache(TypeDefinition type, FieldDefinition field) =>
+        field.IsStatic && type.Name == "<>c" && field.Name.StartsWith("<>9__", StringComparison.Ordinal);
 
     private static bool IsDelegate(TypeDefinition type) => type.BaseType?.FullName is "System.MulticastDelegate" or "System.Delegate";
 }
