@@ -38,6 +38,7 @@ internal static class Cases
         ["free-threadpool"] = Sync(TaskTwins.QueueUserWorkItem),
         ["free-timer"] = Sync(TaskTwins.TimerCallback),
         ["free-task-start"] = Sync(TaskTwins.TaskStart),
+        ["free-foreach-async"] = TaskTwins.ForEachAsync,
         ["free-system-timers-timer"] = Sync(TaskTwins.SystemTimersTimer),
         ["free-parallel-locked-list"] = Sync(HandoffTwins.ParallelLockedList),
         ["free-concurrent-queue"] = Sync(HandoffTwins.ConcurrentQueueHandoff),

@@ -128,4 +128,19 @@ internal static class TaskTwins
         done.Wait();
         box.Value++;
     }
+
+    public static async Task ForEachAsync()
+    {
+        var boxes = Enumerable.Range(0, 8).Select(i => new Box { Value = i }).ToArray(); // before the loop
+        await Parallel.ForEachAsync(boxes, async (box, ct) =>
+        {
+            box.Value++;
+            await Task.Delay(1, ct);
+            box.Value++; // after an await: on another thread
+        });
+        foreach (Box box in boxes)
+        {
+            box.Value++; // after the loop's task completed
+        }
+    }
 }
