@@ -39,6 +39,7 @@ internal static class Cases
         ["free-timer"] = Sync(TaskTwins.TimerCallback),
         ["free-task-start"] = Sync(TaskTwins.TaskStart),
         ["free-foreach-async"] = TaskTwins.ForEachAsync,
+        ["free-async-void"] = Sync(TaskTwins.AsyncVoid),
         ["free-system-timers-timer"] = Sync(TaskTwins.SystemTimersTimer),
         ["free-parallel-locked-list"] = Sync(HandoffTwins.ParallelLockedList),
         ["free-concurrent-queue"] = Sync(HandoffTwins.ConcurrentQueueHandoff),

@@ -143,4 +143,21 @@ internal static class TaskTwins
             box.Value++; // after the loop's task completed
         }
     }
+
+    public static void AsyncVoid()
+    {
+        var box = new Box();
+        using var done = new ManualResetEventSlim();
+        FireAndForget(box, done);
+        done.Wait();
+        box.Value++;
+    }
+
+    private static async void FireAndForget(Box box, ManualResetEventSlim done)
+    {
+        box.Value++;
+        await Task.Delay(1);
+        box.Value++; // on another thread: after the first part by the method's own flow
+        done.Set();
+    }
 }
