@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "batch" => BatchJob.Run(options),
     "console-service" => await ConsoleService.RunAsync(options),
     "idle-consumer" => IdleConsumer.Run(options),
+    "signalled-worker" => SignalledWorker.Run(options),
     "read-mostly-cache" => ReadMostlyCache.Run(options),
     "throttled-fan-out" => await ThrottledFanOut.RunAsync(options),
     "parallel-tally" => ParallelTally.Run(options),
@@ -31,6 +32,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|read-mostly-cache|throttled-fan-out|parallel-tally|http-gateway|process-supervisor|sync-over-async|deadlock|sleep-poll|lost-pulse|locked-io|async-gate-leak [--seconds N]");
+    Console.Error.WriteLine("usage: Tracer.Corpus minimal-api|controllers|worker|batch|console-service|idle-consumer|signalled-worker|read-mostly-cache|throttled-fan-out|parallel-tally|http-gateway|process-supervisor|sync-over-async|deadlock|sleep-poll|lost-pulse|locked-io|async-gate-leak [--seconds N]");
     return 2;
 }

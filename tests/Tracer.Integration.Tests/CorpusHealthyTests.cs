@@ -28,6 +28,9 @@ public sealed class CorpusHealthyTests(ITestOutputHelper output)
     // under `run` the trace sees the wait begin (the notice is held for a look at the heap), under `collect` it began before.
     [InlineData("idle-consumer", "run")]
     [InlineData("idle-consumer", "collect")]
+    // A worker that waits on an AutoResetEvent between items every 3 s: longer than --hang-after, reachable by the producer.
+    [InlineData("signalled-worker", "run")]
+    [InlineData("signalled-worker", "collect")]
     [InlineData("read-mostly-cache", "run")] // a ReaderWriterLockSlim: readers wait briefly for each refresh
     [InlineData("throttled-fan-out", "run")] // PeriodicTimer, SemaphoreSlim.WaitAsync, Task.WhenAll
     [InlineData("parallel-tally", "run")] // Parallel.For with a short lock per item: normal contention

@@ -59,22 +59,32 @@ public sealed class ShutdownWaitTests
     }
 
     [Fact]
-    public void A_held_main_thread_hang_is_announced_only_after_the_look_and_never_once_dismissed()
+    public void A_held_hang_is_announced_only_after_the_look_and_never_once_dismissed_or_withdrawn()
     {
-        var set = new FindingSet { HoldsMainThreadWaits = true };
+        var set = new FindingSet { HoldsOwnerlessWaits = true };
         var announced = new List<string>();
         set.Found += f => announced.Add(f.Key);
         set.Report(TracedHang(sinceMs: 400));
-        set.Report(TracedHang(sinceMs: 400) with { Key = "hang:wait:SemaphoreSlim.Wait:0:7", Threads = [new FindingThread(7, "waits", null, null, -1, 400, Pid)] });
+        Finding worker = TracedHang(sinceMs: 400) with { Key = "hang:wait:SemaphoreSlim.Wait:a0:7", Threads = [new FindingThread(7, "waits", null, null, -1, 400, Pid)] };
+        Finding idle = worker with { Key = "hang:wait:SemaphoreSlim.Wait:a1:8", Threads = [new FindingThread(8, "waits", null, null, -1, 400, Pid)] };
+        Finding lockHang = worker with { Key = "hang:lock:10:9", Threads = [new FindingThread(9, "waits", 0x10, 3, -1, 400, Pid)] };
+        set.Report(worker);
+        set.Report(idle);
+        set.Report(lockHang);
         set.DispatchFound();
-        Assert.Equal(["hang:wait:SemaphoreSlim.Wait:0:7"], announced); // a worker's hang is not held
+        Assert.Equal(["hang:lock:10:9"], announced); // a lock has an owner: told at once
         Assert.True(set.HasHeld);
 
-        set.ReleaseHeld();
+        set.Retract(idle.Key); // its wait ended before the look: never told
+        set.ReleaseHeld(untilEnd: f => f.Key == worker.Key); // the look: running code reaches the worker's semaphore
         set.DispatchFound();
-        Assert.Equal(["hang:wait:SemaphoreSlim.Wait:0:7", "hang:wait:ManualResetEventSlim.Wait:e0:100"], announced);
+        Assert.Equal(["hang:lock:10:9", "hang:wait:ManualResetEventSlim.Wait:e0:100"], announced);
 
-        var dismissed = new FindingSet { HoldsMainThreadWaits = true };
+        set.ReleaseHeld(atEnd: true); // the session ends and the worker still waits
+        set.DispatchFound();
+        Assert.Equal(["hang:lock:10:9", "hang:wait:ManualResetEventSlim.Wait:e0:100", "hang:wait:SemaphoreSlim.Wait:a0:7"], announced);
+
+        var dismissed = new FindingSet { HoldsOwnerlessWaits = true };
         dismissed.Found += f => announced.Add("dismissed " + f.Key);
         dismissed.Report(TracedHang(sinceMs: 400));
         dismissed.DismissHangOf(Pid, Pid, 3000);

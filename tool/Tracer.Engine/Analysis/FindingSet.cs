@@ -13,20 +13,22 @@ public sealed class FindingSet : IFindingSink
     private readonly Dictionary<(int ProcessId, int ThreadId), double> _idleAt = new();
     /// <summary>Keys of findings not announced yet because a look at the heap may judge them idle.</summary>
     private readonly HashSet<string> _held = [];
+    /// <summary>Keys of findings announced only when the session ends, if they still stand (<see cref="HoldUntilEnd"/>).</summary>
+    private readonly HashSet<string> _heldToEnd = [];
 
     /// <summary>Raised on the decoder thread for each new finding that is a cause of its own, after the decoder let go of
     /// the analyzer's lock (<see cref="DispatchFound"/>): a subscriber may do I/O without holding up readers.</summary>
     public event Action<Finding>? Found;
 
     /// <summary>
-    /// Set while a live session can still look at the heap (its automatic snapshot): a hang of the main thread alone in a
-    /// wait without an owner (<see cref="HangGroups.IsMainThreadWait"/>), the shape of a console service's own wait for
-    /// shutdown, is then not announced until <see cref="ReleaseHeld"/>: the look decides, and a dismissed one is never
-    /// announced (a notice the final report contradicts is a false finding).
+    /// Set while a live session can still look at the heap (its automatic snapshot): a hang in a wait without an owner
+    /// (<see cref="HangGroups.IsOwnerlessWait"/>; a console service's main thread waiting for shutdown, a worker between
+    /// two items) is then not announced until <see cref="ReleaseHeld"/>: the look decides, and a dismissed one, or one
+    /// withdrawn meanwhile, is never announced (a notice the final report contradicts is a false finding).
     /// </summary>
-    public bool HoldsMainThreadWaits { get; set; }
+    public bool HoldsOwnerlessWaits { get; set; }
 
-    /// <summary>Whether a finding waits for the look (<see cref="HoldsMainThreadWaits"/>).</summary>
+    /// <summary>Whether a finding waits for the look (<see cref="HoldsOwnerlessWaits"/>).</summary>
     public bool HasHeld
     {
         get
@@ -53,7 +55,11 @@ public sealed class FindingSet : IFindingSink
             if (!(finding.Metrics.TryGetValue(FindingRoots.DependentMetric, out double dependent) && dependent > 0)
                 && FindingRoots.ExplainedBy(finding, _findings) is null)
             {
-                if (HoldsMainThreadWaits && HangGroups.IsMainThreadWait(finding))
+                if (_heldToEnd.Contains(finding.Key))
+                {
+                    // announced by ReleaseHeld(atEnd: true)
+                }
+                else if (HoldsOwnerlessWaits && HangGroups.IsOwnerlessWait(finding))
                 {
                     _held.Add(finding.Key);
                 }
@@ -88,21 +94,48 @@ public sealed class FindingSet : IFindingSink
         }
     }
 
-    /// <summary>The look is over (or will not come): held findings still standing are announced with the next dispatch.</summary>
-    public void ReleaseHeld()
+    /// <summary>
+    /// A finding of this key, when reported, is announced only when the session ends and only if it still stands: the
+    /// evidence for it is not enough to tell the user before the trace had the time to withdraw it.
+    /// </summary>
+    public void HoldUntilEnd(string key)
     {
         lock (_gate)
         {
-            HoldsMainThreadWaits = false;
-            foreach (string key in _held)
+            _heldToEnd.Add(key);
+        }
+    }
+
+    /// <summary>The look is over (or will not come): held findings still standing are announced with the next dispatch,
+    /// except those <paramref name="untilEnd"/> says the look could not settle (kept until the end); with
+    /// <paramref name="atEnd"/> (the session ends) those held until the end too.</summary>
+    public void ReleaseHeld(bool atEnd = false, Func<Finding, bool>? untilEnd = null)
+    {
+        lock (_gate)
+        {
+            HoldsOwnerlessWaits = false;
+            IEnumerable<string> keys = atEnd ? [.. _held, .. _heldToEnd] : _held;
+            foreach (string key in keys)
             {
-                if (_findings.Find(f => f.Key == key) is { } finding)
+                if (_findings.Find(f => f.Key == key) is not { } finding || IsDismissed(finding))
                 {
-                    _newlyFound.Enqueue(finding);
+                    continue;
                 }
+
+                if (!atEnd && untilEnd?.Invoke(finding) == true)
+                {
+                    _heldToEnd.Add(key);
+                    continue;
+                }
+
+                _newlyFound.Enqueue(finding);
             }
 
             _held.Clear();
+            if (atEnd)
+            {
+                _heldToEnd.Clear();
+            }
         }
     }
 

@@ -21,6 +21,12 @@ namespace Tracer.Engine.Analysis;
 /// is polling, timed by its current slice, unless the primitive itself waits in slices (Barrier); a join or task wait
 /// is a hang only when something else hangs (it is then listed under that cause, not as a finding of its own).
 /// </para>
+/// <para>
+/// A thread that waits again where it was woken before (a worker loop on its event, a consumer on its condition) is
+/// timed against that place's own history: its current block is a hang only past <see cref="LongWaitDetector.RelativeFactor"/>
+/// times the longest block this trace saw end there (and past the threshold). An idle worker woken every few seconds is
+/// not hung between items; a consumer whose producer died after short waits is hung at the threshold as before.
+/// </para>
 /// </summary>
 public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = null, Func<int, IReadOnlyList<string>>? frames = null) : IDetector
 {
@@ -31,6 +37,8 @@ public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = n
     private readonly HashSet<int> _hungThreads = [];
     private double _nowMs;
     private double _nextDeadlineMs = double.PositiveInfinity;
+    /// <summary>The longest handle-wait block that ended, per thread and stack: how long the thread waits there when woken.</summary>
+    private readonly Dictionary<(int ThreadId, int StackId), double> _longestEndedAt = new();
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {
@@ -47,6 +55,12 @@ public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = n
             case TraceEventKind.WaitStart when _waits.TryGetHandleWait(e.ThreadId, out HandleWait handleWait) && !handleWait.HasEnded:
                 _nextDeadlineMs = Math.Min(_nextDeadlineMs, handleWait.SliceSinceMs + _thresholdMs);
                 break;
+        }
+
+        if (_waits.TryGetSettledHandleWait(e, out SettledHandleWait settled) && !settled.Lost && settled.Wait.StackId >= 0)
+        {
+            (int, int) at = (e.ThreadId, settled.Wait.StackId);
+            _longestEndedAt[at] = Math.Max(_longestEndedAt.GetValueOrDefault(at), settled.DurationMs);
         }
 
         if (_hungThreads.Count > 0 && _hungThreads.Contains(e.ThreadId)
@@ -111,16 +125,20 @@ public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = n
             WaitClass what = Classify(wait.StackId);
             // Polling (a timed wait that returned and waits again) is timed by its current slice alone.
             double since = wait.Slices > 1 && !what.WaitsInSlices ? wait.SliceSinceMs : wait.SinceMs;
-            if (wait.HasEnded && (final || wait.EndedMs - since < _thresholdMs))
+            // How long it waited here before when woken: earlier slices of this block (a loop that waits again at once),
+            // or earlier blocks at the same stack that ended.
+            double usual = Math.Max(since == wait.SliceSinceMs ? wait.LongestSliceMs : 0, _longestEndedAt.GetValueOrDefault((tid, wait.StackId)));
+            double threshold = Math.Max(_thresholdMs, LongWaitDetector.RelativeFactor * usual);
+            if (wait.HasEnded && (final || wait.EndedMs - since < threshold))
             {
                 // Ended: a block that had not hung yet is over unless it resumes (then the tracker continues it); one
                 // that had stays hung until its thread does something else, so a resumed slice is no flap of the finding.
                 continue;
             }
 
-            if (_nowMs < since + _thresholdMs)
+            if (_nowMs < since + threshold)
             {
-                _nextDeadlineMs = Math.Min(_nextDeadlineMs, since + _thresholdMs);
+                _nextDeadlineMs = Math.Min(_nextDeadlineMs, since + threshold);
             }
             else
             {

@@ -49,13 +49,16 @@ internal static class HangGroups
     }
 
     /// <summary>
-    /// A hang of the process's main thread alone (on Linux its id is the process id) in a wait without an owner, not the
-    /// exit wait: what a look at the heap can still judge to be the program's wait for shutdown
-    /// (<see cref="Snapshot.SnapshotHangFinder.ShutdownWaits"/>).
+    /// A hang in a wait without an owner (an event, a semaphore, a condition), not the exit wait nor several handle
+    /// waiters on unknown objects (the likely-deadlock shape, reported at once): what a look at the heap can still judge
+    /// (<see cref="Snapshot.SnapshotHangFinder.ShutdownWaits"/> for the main thread's wait for shutdown; an object that
+    /// code still running reaches, for a worker between two items).
     /// </summary>
-    public static bool IsMainThreadWait(Finding f) =>
+    public static bool IsOwnerlessWait(Finding f) =>
         f.Kind == FindingKinds.Hang && f.Key.StartsWith("hang:wait:", StringComparison.Ordinal) && f.Threads.Count > 0
-        && f.Threads.All(t => t.ThreadId == t.ProcessId && t.ProcessId != 0);
+        && !(f.Threads.Count >= 2 && f.Key.Contains(":0:", StringComparison.Ordinal)) && !f.Summary.Contains(ExitWaitText, StringComparison.Ordinal);
+
+    private const string ExitWaitText = "while the process waits for its foreground threads to exit";
 
     private static bool IsExitWait(HungThread h) => !h.OnLock && h.ThreadId == h.ProcessId && h.ProcessId != 0 && h.Wait == WaitClass.Unknown;
 
@@ -84,7 +87,7 @@ internal static class HangGroups
         string summary;
         if (exiting && waiters.All(w => w.Wait.Idle == IdlePoint.QueueConsumer))
         {
-            summary = $"{Blocked(waiters, nowMs)} in {name}{on} while the process waits for its foreground threads to exit; nothing completes the queue";
+            summary = $"{Blocked(waiters, nowMs)} in {name}{on} {ExitWaitText}; nothing completes the queue";
         }
         else if (waiters.Count >= 2 && objectId == 0 && s_handleWaits.Contains(primitive))
         {

@@ -61,8 +61,40 @@ public sealed class TraceAnalyzer
 
     /// <summary>Like <see cref="OnEvent"/>, for a caller that already holds <see cref="SyncRoot"/> (the decoder holds it
     /// per block: re-entering it per record was a measurable share of a replay).</summary>
+    /// <summary>
+    /// Withdraws the finding <paramref name="key"/> (a snapshot's hang, merged into a live trace) as soon as one of its
+    /// threads does something of its own after <paramref name="afterMs"/>: the look caught it between two waits of a
+    /// loop, not stuck. Call under <see cref="SyncRoot"/>.
+    /// </summary>
+    internal void RetractWhenAnyRuns(string key, IReadOnlyList<int> threads, double afterMs) => _retractWhenRun.Add((key, [.. threads], afterMs));
+
+    private readonly List<(string Key, HashSet<int> Threads, double AfterMs)> _retractWhenRun = [];
+
+    private void RetractIfRan(in TraceRecord e)
+    {
+        if (e.Kind is TraceEventKind.CpuSample or TraceEventKind.CounterSample or TraceEventKind.GcSuspendBegin or TraceEventKind.GcStart or TraceEventKind.GcRestartEnd)
+        {
+            return; // a blocked thread is sampled too, and a GC is not the thread's own progress (as for the wait tracker)
+        }
+
+        for (int i = _retractWhenRun.Count - 1; i >= 0; i--)
+        {
+            (string key, HashSet<int> threads, double afterMs) = _retractWhenRun[i];
+            if (e.TimeMs > afterMs && threads.Contains(e.ThreadId))
+            {
+                Findings.Retract(key);
+                _retractWhenRun.RemoveAt(i);
+            }
+        }
+    }
+
     internal void OnEventLocked(in TraceRecord e)
     {
+        if (_retractWhenRun.Count > 0)
+        {
+            RetractIfRan(e);
+        }
+
         Model.Apply(e);
         FindingSet findings = Findings;
         RecordHandler[] handlers = _handlers[(int)e.Kind];

@@ -23,7 +23,7 @@ internal sealed class HungProcessWatch
     {
         _session = session;
         _options = options;
-        session.Analyzer.Findings.HoldsMainThreadWaits = true; // this watch looks before they are announced
+        session.Analyzer.Findings.HoldsOwnerlessWaits = true; // this watch looks before they are announced
         _watch = Task.Run(WatchAsync);
     }
 
@@ -46,7 +46,7 @@ internal sealed class HungProcessWatch
             await _watch.ConfigureAwait(false);
         }
 
-        _session.Analyzer.Findings.ReleaseHeld(); // no look will judge them now
+        _session.Analyzer.Findings.ReleaseHeld(atEnd: true); // no look will judge them now; what still stands is told
         _cancel.Dispose();
         _abandon.Dispose();
     }
@@ -75,11 +75,11 @@ internal sealed class HungProcessWatch
             await SnapshotAsync("tracing stops while the program still runs", asyncOnly: true).ConfigureAwait(false);
         }
 
-        _session.Analyzer.Findings.ReleaseHeld();
+        ReleaseHeldByTheLook();
     }
 
     /// <summary>
-    /// Looks once: when the main thread's hang waits to be judged (<see cref="FindingSet.HoldsMainThreadWaits"/>: is it
+    /// Looks once: when the main thread's hang waits to be judged (<see cref="FindingSet.HoldsOwnerlessWaits"/>: is it
     /// the program's wait for shutdown?), or, attached (<see cref="AutoSnapshotOptions.WhenQuiet"/>), when the locks went
     /// quiet (a hang that formed before the attach sends no events).
     /// </summary>
@@ -108,9 +108,9 @@ internal sealed class HungProcessWatch
             if (findings.HasHeld)
             {
                 _started = true;
-                await SnapshotAsync("the main thread has waited past --hang-after on an object nothing signalled", asyncOnly: !_options.WhenQuiet,
-                    purpose: "to see whether code that still runs can signal it (its wait for shutdown) before a hang is reported").ConfigureAwait(false);
-                findings.ReleaseHeld();
+                await SnapshotAsync("a thread has waited past --hang-after on an object nothing signalled", asyncOnly: !_options.WhenQuiet,
+                    purpose: "to see whether code that still runs can signal it before a hang is reported").ConfigureAwait(false);
+                ReleaseHeldByTheLook();
                 return;
             }
 
@@ -118,12 +118,25 @@ internal sealed class HungProcessWatch
             {
                 _started = true;
                 await SnapshotAsync($"no lock activity for {_options.Quiet.TotalSeconds:0.#} s").ConfigureAwait(false);
-                findings.ReleaseHeld();
+                ReleaseHeldByTheLook();
                 return;
             }
 
             seen = now;
         }
+    }
+
+    /// <summary>
+    /// Held hangs after the look: the main thread's wait for shutdown was dismissed by the merge; a hang whose every thread
+    /// waits on an object that code still running reaches may be a worker between items, so it is told only at the end,
+    /// if it still stands; the rest (nothing can signal them, or the heap did not say) now.
+    /// </summary>
+    private void ReleaseHeldByTheLook()
+    {
+        HashSet<int> reachable = Snapshot is { } look
+            ? [.. BlockedThread.From(look).Where(b => WaitReach.Of(look, b) == WaitReach.Reached).Select(b => b.Thread.OsThreadId)]
+            : [];
+        _session.Analyzer.Findings.ReleaseHeld(untilEnd: f => f.Threads.All(t => reachable.Contains(t.ThreadId)));
     }
 
     /// <summary>How often a session that only looks for a held hang checks for one.</summary>

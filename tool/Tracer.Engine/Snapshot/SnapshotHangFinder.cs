@@ -12,6 +12,10 @@ namespace Tracer.Engine.Snapshot;
 /// </summary>
 public static class SnapshotHangFinder
 {
+    /// <summary>Metric of a hang whose object code that still runs can reach: it may yet be signalled (a worker between
+    /// items looks the same), so a live session announces it only at its end, if it still stands.</summary>
+    public const string ReachableMetric = "reachableByRunningCode";
+
     public static IEnumerable<Finding> Find(ProcessSnapshot snapshot, IReadOnlyList<BlockedThread> blocked, IReadOnlySet<int> inDeadlock, Func<int, int> stackIdOf)
     {
         var owners = snapshot.Threads.ToDictionary(t => t.OsThreadId);
@@ -53,6 +57,11 @@ public static class SnapshotHangFinder
             else if (!WaitClassifier.HasOwner(first.Kind))
             {
                 details.Add($"{WaitClassifier.Describe(first.Kind)} has no owner: the thread that should signal or release it never did, or is stuck itself");
+                if (reach == WaitReach.Reached)
+                {
+                    details.Add(TextSanitizer.Clean($"code that still runs can reach the {first.ObjectType ?? "object"} (a field, a timer, a handler, a worker): it may yet be signalled "
+                        + "(a worker between two items looks the same; a trace withdraws this when the thread runs again)"));
+                }
             }
 
             if (members.Max(b => b.Thread.Wakeups ?? 0) is long woke and > 0)
@@ -78,7 +87,7 @@ public static class SnapshotHangFinder
                     stackIdOf(b.Thread.OsThreadId), 0, snapshot.ProcessId))],
                 Locks = first.Lock is SnapshotLock l ? [new FindingLock(l.ObjectId, l.ObjectId, l.OwnerOsThreadId, SnapshotAnalysis.LockName(first))] : [],
                 Details = details,
-                Metrics = Dependent(first.Kind, new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs }),
+                Metrics = Dependent(first.Kind, Reachable(reach, new Dictionary<string, double> { ["threads"] = members.Length, ["observedMs"] = snapshot.ObservedMs })),
             };
         }
     }
@@ -100,6 +109,16 @@ public static class SnapshotHangFinder
     /// lifetime wait, a runtime thread), is idle, not hung: the precision rule of docs/findings.md, as live.
     /// </summary>
     private static bool IsIdle(BlockedThread b) => b.Kind == WaitKind.Sleep || WaitClassifier.Classify(b.Thread.Frames).IsIdle;
+
+    private static Dictionary<string, double> Reachable(WaitReach reach, Dictionary<string, double> metrics)
+    {
+        if (reach == WaitReach.Reached)
+        {
+            metrics[ReachableMetric] = 1;
+        }
+
+        return metrics;
+    }
 
     /// <summary>A join or task wait is a symptom: FindingRoots lists it under what it waits for, or drops it when nothing else is stuck.</summary>
     private static Dictionary<string, double> Dependent(WaitKind kind, Dictionary<string, double> metrics)

@@ -59,7 +59,23 @@ public static class SnapshotMerge
                     continue;
                 }
 
-                analyzer.Findings.Report(withinTrace ? Marked(f, snapshot, stackIds) : f with { Threads = Restacked(f, stackIds) });
+                bool threadsHang = f.Kind == FindingKinds.Hang && !Async.AsyncHangAnalysis.IsAsyncFinding(f);
+                if (withinTrace && threadsHang && RanAfter(model, f, snapshot.TakenAtMs))
+                {
+                    continue; // the trace saw a thread of it go on after the look: its wait ended
+                }
+
+                Finding merged = withinTrace ? Marked(f, snapshot, stackIds) : f with { Threads = Restacked(f, stackIds) };
+                if (withinTrace && f.Metrics.ContainsKey(SnapshotHangFinder.ReachableMetric))
+                {
+                    analyzer.Findings.HoldUntilEnd(merged.Key);
+                }
+
+                analyzer.Findings.Report(merged);
+                if (withinTrace && threadsHang)
+                {
+                    analyzer.RetractWhenAnyRuns(merged.Key, [.. f.Threads.Select(t => t.ThreadId)], snapshot.TakenAtMs);
+                }
             }
 
             foreach (string note in kinds is null ? found.Model.Notes : [])
@@ -82,6 +98,10 @@ public static class SnapshotMerge
     /// <summary>The snapshot's stack ids belong to its own model: point them at the same frames in this one.</summary>
     private static IReadOnlyList<FindingThread> Restacked(Finding f, Dictionary<int, int> stackIds) =>
         [.. f.Threads.Select(t => t with { StackId = stackIds.GetValueOrDefault(t.ThreadId, -1), SinceMs = Math.Max(t.SinceMs, 0) })];
+
+    /// <summary>A thread of the finding did something of its own in the trace after the look (its wait was not for ever).</summary>
+    private static bool RanAfter(TraceModel model, Finding f, double takenAtMs) =>
+        f.Threads.Any(t => model.Threads.TryGetValue(t.ThreadId, out ThreadInfo? thread) && thread.LastSeenMs > takenAtMs);
 
     private static HashSet<int> Members(Finding f) => [.. f.Threads.Select(t => t.ThreadId)];
 }
