@@ -183,14 +183,14 @@ public static class TaskCalls
 
     internal static void Complete(Task task) => SyncPoint.Release(task);
 
-    private static (SyncPoint Start, SyncPoint Done) Started()
+    internal static (SyncPoint Start, SyncPoint Done) Started()
     {
         var start = new SyncPoint();
         start.Release(RaceThread.Current);
         return (start, new SyncPoint());
     }
 
-    private static void Body(SyncPoint start, SyncPoint done, Action body)
+    internal static void Body(SyncPoint start, SyncPoint done, Action body)
     {
         start.Acquire(RaceThread.Current);
         try
@@ -203,7 +203,7 @@ public static class TaskCalls
         }
     }
 
-    private static T Body<T>(SyncPoint start, SyncPoint done, Func<T> body)
+    internal static T Body<T>(SyncPoint start, SyncPoint done, Func<T> body)
     {
         start.Acquire(RaceThread.Current);
         try
@@ -229,7 +229,7 @@ public static class TaskCalls
         return inner;
     }
 
-    private static T Done<T>(T task, SyncPoint done)
+    internal static T Done<T>(T task, SyncPoint done)
         where T : Task
     {
         SyncPoint.Of(task).Link(done);

@@ -15,25 +15,25 @@ public static class TaskStartCalls
     private static readonly ConditionalWeakTable<Task, SyncPoint> s_starts = new();
 
     [Redirect(TaskType, ".ctor")]
-    public static Task NewTask(Action body) => Register((start, done) => new Task(() => Run(start, done, body)));
+    public static Task NewTask(Action body) => Register((start, done) => new Task(() => TaskCalls.Body(start, done, body)));
 
     [Redirect(TaskType, ".ctor")]
-    public static Task NewTask(Action body, CancellationToken ct) => Register((start, done) => new Task(() => Run(start, done, body), ct));
+    public static Task NewTask(Action body, CancellationToken ct) => Register((start, done) => new Task(() => TaskCalls.Body(start, done, body), ct));
 
     [Redirect(TaskType, ".ctor")]
-    public static Task NewTask(Action body, TaskCreationOptions options) => Register((start, done) => new Task(() => Run(start, done, body), options));
+    public static Task NewTask(Action body, TaskCreationOptions options) => Register((start, done) => new Task(() => TaskCalls.Body(start, done, body), options));
 
     [Redirect(TaskType, ".ctor")]
-    public static Task NewTask(Action<object?> body, object? state) => Register((start, done) => new Task(o => Run(start, done, () => body(o)), state));
+    public static Task NewTask(Action<object?> body, object? state) => Register((start, done) => new Task(o => TaskCalls.Body(start, done, () => body(o)), state));
 
     [Redirect(TaskOf, ".ctor")]
-    public static Task<T> NewTask<T>(Func<T> body) => Register((start, done) => new Task<T>(() => Run(start, done, body)));
+    public static Task<T> NewTask<T>(Func<T> body) => Register((start, done) => new Task<T>(() => TaskCalls.Body(start, done, body)));
 
     [Redirect(TaskOf, ".ctor")]
-    public static Task<T> NewTask<T>(Func<T> body, CancellationToken ct) => Register((start, done) => new Task<T>(() => Run(start, done, body), ct));
+    public static Task<T> NewTask<T>(Func<T> body, CancellationToken ct) => Register((start, done) => new Task<T>(() => TaskCalls.Body(start, done, body), ct));
 
     [Redirect(TaskOf, ".ctor")]
-    public static Task<T> NewTask<T>(Func<T> body, TaskCreationOptions options) => Register((start, done) => new Task<T>(() => Run(start, done, body), options));
+    public static Task<T> NewTask<T>(Func<T> body, TaskCreationOptions options) => Register((start, done) => new Task<T>(() => TaskCalls.Body(start, done, body), options));
 
     [Redirect(TaskType, "Start", Instance = true)]
     public static void Start(Task task)
@@ -59,11 +59,8 @@ public static class TaskStartCalls
     private static T Register<T>(Func<SyncPoint, SyncPoint, T> create)
         where T : Task
     {
-        var start = new SyncPoint();
-        start.Release(RaceThread.Current);
-        var done = new SyncPoint();
-        T task = create(start, done);
-        SyncPoint.Of(task).Link(done);
+        (SyncPoint start, SyncPoint done) = TaskCalls.Started();
+        T task = TaskCalls.Done(create(start, done), done);
         s_starts.AddOrUpdate(task, start);
         return task;
     }
@@ -73,32 +70,6 @@ public static class TaskStartCalls
         if (s_starts.TryGetValue(task, out SyncPoint? start))
         {
             start.Release(RaceThread.Current);
-        }
-    }
-
-    private static void Run(SyncPoint start, SyncPoint done, Action body)
-    {
-        start.Acquire(RaceThread.Current);
-        try
-        {
-            body();
-        }
-        finally
-        {
-            done.Release(RaceThread.Current);
-        }
-    }
-
-    private static T Run<T>(SyncPoint start, SyncPoint done, Func<T> body)
-    {
-        start.Acquire(RaceThread.Current);
-        try
-        {
-            return body();
-        }
-        finally
-        {
-            done.Release(RaceThread.Current);
         }
     }
 }
