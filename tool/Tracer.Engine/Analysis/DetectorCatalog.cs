@@ -15,7 +15,7 @@ public static class DetectorCatalog
         new ConvoyDetector(options, waits),
         new LongWaitDetector(options, waits, frames),
         new StarvationDetector(),
-        new LockStarvationDetector(waits),
+        new LockStarvationDetector(waits, frames),
         new FaultedTaskDetector(),
         new RaceDetector(),
         new LockOrderDetector(),

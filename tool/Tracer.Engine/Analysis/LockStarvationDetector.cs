@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Tracer.Engine.Events;
 using Tracer.Engine.Model;
+using Tracer.Engine.Symbols;
 
 namespace Tracer.Engine.Analysis;
 
@@ -20,9 +21,19 @@ namespace Tracer.Engine.Analysis;
 /// least <see cref="MinWaitingShare"/> of the time. A request thread that queues for a logger's lock now and then
 /// (181 ms in ten minutes) is not starved; the polite threads of a starvation demo wait for a third of their time.
 /// </para>
+/// <para>
+/// Only a wait that can give up can starve: a thread whose every wait is a blocking enter (<c>lock</c>, Monitor.Enter,
+/// Lock.Enter, read from its stacks by the <see cref="WaitClassifier"/> through <paramref name="frames"/>) got the lock
+/// at the end of each wait, so however rarely it was named holder it is not starved of it. On a loaded machine the
+/// threads of a plain convoy are descheduled while they hold the lock and so are seldom named; they are the convoy's
+/// waiters, not starved threads. A thread whose stacks are unknown is judged by the counts alone.
+/// </para>
 /// </summary>
-public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetector
+public sealed class LockStarvationDetector(WaitTracker? waits = null, Func<int, IReadOnlyList<string>>? frames = null) : IDetector
 {
+    /// <summary>Distinct wait stacks kept per thread and lock (a loop waits at one or two places).</summary>
+    private const int MaxStacksPerThread = 8;
+
     /// <summary>A starved thread waited at least this often...</summary>
     public const int MinWaits = 10;
     /// <summary>...and at least this long in total (ms)...</summary>
@@ -67,6 +78,11 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
                 if (waiter.StackId < 0 && e.StackId >= 0)
                 {
                     waiter.StackId = e.StackId;
+                }
+
+                if (e.StackId >= 0 && waiter.StackIds.Count < MaxStacksPerThread)
+                {
+                    waiter.StackIds.Add(e.StackId);
                 }
 
                 if (e.OwnerThreadId != 0)
@@ -126,7 +142,7 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
         {
             List<(int Id, ThreadStats Stats)> starved = [.. stats.Threads
                 .Where(t => t.Value.Waits >= MinWaits && t.Value.WaitMs >= MinWaitMs && t.Value.SeenHolding * MaxHoldShare <= t.Value.Waits
-                    && t.Value.WaitingShare >= MinWaitingShare)
+                    && t.Value.WaitingShare >= MinWaitingShare && !OnlyBlockingEnters(t.Value))
                 .Select(t => (t.Key, t.Value))
                 .OrderBy(t => t.Key)];
             if (starved.Count == 0)
@@ -157,6 +173,11 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
         _reported.Clear();
         _reported.UnionWith(reported);
     }
+
+    /// <summary>Every wait stack of the thread is a blocking enter: each of its waits ended holding the lock.</summary>
+    private bool OnlyBlockingEnters(ThreadStats thread) =>
+        frames is not null && thread.StackIds.Count > 0
+        && thread.StackIds.All(id => WaitClassifier.EndsHoldingTheLock(frames(id)));
 
     private static string KeyOf(ulong lockId) => $"starvation:lock:{lockId:x}";
 
@@ -222,6 +243,7 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null) : IDetecto
         public double FirstWaitMs { get; set; } = -1;
         public double LastWaitEndMs { get; set; }
         public int StackId { get; set; } = -1;
+        public HashSet<int> StackIds { get; } = [];
 
         /// <summary>From its first wait to the end of its last (at least 1 ms).</summary>
         public double SpanMs => Math.Max(1, LastWaitEndMs - FirstWaitMs);

@@ -17,7 +17,9 @@ namespace Tracer.Engine.Snapshot;
 /// at once (a deadlock in them is certain), and then, with the target running, walks
 /// the heap for async flows twice, <see cref="SnapshotOptions.Observe"/> apart (<see cref="AsyncHeapWalker"/>): a
 /// heap that changes during a walk can show a flow as stuck that is not, so a live walk's verdicts count only when the
-/// second look confirms them (<see cref="AsyncHangAnalysis"/>).</para>
+/// second look confirms them (<see cref="AsyncHangAnalysis"/>). A walk that crashes the library (a GC moving objects
+/// under it, common on a loaded machine) is taken again in a fresh reader that stops the target for each look, for at
+/// most the pause budget for the walk and as long again for its mark.</para>
 /// </summary>
 public static class IsolatedSnapshot
 {
@@ -28,6 +30,9 @@ public static class IsolatedSnapshot
     // The child's WALK argument: no walk, read the threads then walk, or walk only (the threads are in DIR already).
     private const string NoWalk = "0", ReadAndWalk = "1", WalkOnly = "again";
     private const int UserError = 2;
+    private const int LookAttempts = 3;
+    private const int FrozenAttempts = 10;
+    private static readonly TimeSpan s_frozenRetryGap = TimeSpan.FromMilliseconds(30);
     private static readonly TimeSpan s_readTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>A snapshot being read: its threads first, then the same with the async state.</summary>
@@ -124,7 +129,8 @@ public static class IsolatedSnapshot
             string path = Path.Combine(dir.FullName, "async.json");
             if (child.ExitCode is not 0 and not UserError && !File.Exists(path) && !ct.IsCancellationRequested)
             {
-                // The library crashed on a heap that changed under it: one more walk, in a fresh reader.
+                // The library crashed on a heap that changed under it: one more walk, in a fresh reader, with the target
+                // stopped for each look (bounded by the pause budget).
                 using Process again = Process.Start(Start(threads.ProcessId, dir.FullName, options, warmUp: false, WalkOnly))
                     ?? throw new InvalidOperationException("the snapshot reader did not start");
                 Task<string> againErrors = again.StandardError.ReadToEndAsync(CancellationToken.None);
@@ -144,7 +150,7 @@ public static class IsolatedSnapshot
 
                 if (File.Exists(path))
                 {
-                    return WithAsyncOf(Noted(threads, "the first heap walk crashed the runtime's debugging library (the heap changed under it); a second walk read the async flows"),
+                    return WithAsyncOf(Noted(threads, "the first heap walk crashed the runtime's debugging library (the heap changed under it); a second walk, with the process stopped, read the async flows"),
                         Load(path));
                 }
 
@@ -187,7 +193,8 @@ public static class IsolatedSnapshot
                 ProcessSnapshot read = Load(Path.Combine(dir, "threads.json"));
                 using DataTarget target = DataTarget.AttachToProcess(pid, suspend: false);
                 using ClrRuntime runtime = RuntimeReader.CreateRuntime(target, pid);
-                Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, read, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs)));
+                Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, read, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs),
+                    frozenFor: options.PauseBudget));
                 return 0;
             }
 
@@ -215,15 +222,28 @@ public static class IsolatedSnapshot
         }
     }
 
-    /// <summary>Two walks of the running target's heap, <paramref name="gap"/> apart (a live walk's verdict needs both).</summary>
-    private static ProcessSnapshot WalkTwice(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan gap, TimeSpan walkTimeout)
+    /// <summary>
+    /// Two walks of the target's heap, <paramref name="gap"/> apart (a live walk's verdict needs both). The target runs
+    /// during them, unless <paramref name="frozenFor"/> is given: then each walk and its mark stop the target for at most
+    /// that long each (the retry after a walk of the running heap crashed the debugging library, which a GC moving
+    /// objects under it does on a loaded machine; a stopped heap outside a GC does not change).
+    /// </summary>
+    private static ProcessSnapshot WalkTwice(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan gap, TimeSpan walkTimeout,
+        TimeSpan? frozenFor = null)
     {
+        if (frozenFor is TimeSpan pause)
+        {
+            AsyncHeap still = FrozenLook(target, runtime, threads, pause);
+            var between = Stopwatch.StartNew();
+            Thread.Sleep(gap);
+            AsyncHeap stillAgain = FrozenLook(target, runtime, threads, pause);
+            return threads with { Async = still, AsyncSecondLook = stillAgain, AsyncLookGapMs = between.Elapsed.TotalMilliseconds };
+        }
+
         // The target runs again; the walk is a one-off of a process that looks stuck, at the normal priority (niced, it
         // starved behind a loaded machine's work and did not finish).
         ThreadNice.Set(0);
-        target.DataReader.FlushCachedData();
-        runtime.FlushCachedData();
-        AsyncHeap first = AsyncHeapWalker.Walk(runtime, threads, walkTimeout);
+        AsyncHeap first = Look(target, runtime, threads, walkTimeout);
         if (gap <= TimeSpan.Zero)
         {
             return threads with { Async = first };
@@ -231,10 +251,58 @@ public static class IsolatedSnapshot
 
         var clock = Stopwatch.StartNew();
         Thread.Sleep(gap); // the time the target had to release a permit, complete a source, write to a channel
-        target.DataReader.FlushCachedData();
-        runtime.FlushCachedData();
-        AsyncHeap second = AsyncHeapWalker.Walk(runtime, threads, walkTimeout);
+        AsyncHeap second = Look(target, runtime, threads, walkTimeout);
         return threads with { Async = first, AsyncSecondLook = second, AsyncLookGapMs = clock.Elapsed.TotalMilliseconds };
+    }
+
+    /// <summary>
+    /// One look at the running heap, taken again (up to <see cref="LookAttempts"/> times) when a GC rewrites memory the
+    /// debugging library is reading and it throws: a collection is over in milliseconds, the next walk meets a still heap.
+    /// </summary>
+    private static AsyncHeap Look(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan walkTimeout)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            target.DataReader.FlushCachedData();
+            runtime.FlushCachedData();
+            try
+            {
+                AsyncHeap heap = AsyncHeapWalker.Walk(runtime, threads, walkTimeout);
+                return attempt == 1 ? heap : heap with { Notes = [.. heap.Notes, $"the heap changed under {attempt - 1} earlier walk(s) of the running process; this one read it"] };
+            }
+            catch (Exception ex) when (attempt < LookAttempts && ex is not OutOfMemoryException)
+            {
+                // the next attempt re-reads from fresh caches; the last one's failure goes to the parent as the reason
+            }
+        }
+    }
+
+    /// <summary>One look with every thread of the target stopped, taken when no GC is under way (else the target runs a
+    /// moment and it is tried again, <see cref="FrozenAttempts"/> times).</summary>
+    private static AsyncHeap FrozenLook(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan budget)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var pause = Stopwatch.StartNew();
+            ThreadNice.Set(-10); // every slice this thread waits for is pause (root only)
+            try
+            {
+                using ThreadFreezer frozen = ThreadFreezer.Freeze(threads.ProcessId, TimeSpan.FromSeconds(1));
+                target.DataReader.FlushCachedData();
+                runtime.FlushCachedData();
+                if (runtime.Heap.CanWalkHeap || attempt == FrozenAttempts)
+                {
+                    AsyncHeap heap = AsyncHeapWalker.Walk(runtime, threads, budget);
+                    return heap with { Notes = [.. heap.Notes, $"the walk of the running heap crashed the debugging library; this look stopped the process for {pause.Elapsed.TotalMilliseconds:F0} ms"] };
+                }
+            }
+            finally
+            {
+                ThreadNice.Set(0);
+            }
+
+            Thread.Sleep(s_frozenRetryGap); // stopped inside a GC: let it finish
+        }
     }
 
     /// <summary>This tool again (its apphost, or `dotnet tool.dll` under the dotnet host) as the reader of <paramref name="pid"/>.</summary>

@@ -105,6 +105,11 @@ public static class WaitClassifier
     public static bool IsCounterPoller(IReadOnlyList<string> frames) =>
         frames.Any(f => f.StartsWith("System.Diagnostics.Tracing.CounterGroup.", StringComparison.Ordinal));
 
+    /// <summary>The wait is a blocking enter of a lock (<c>lock</c>, Monitor.Enter, Lock.Enter, not a TryEnter that can
+    /// time out): it ends with the thread holding the lock.</summary>
+    public static bool EndsHoldingTheLock(IReadOnlyList<string> frames) =>
+        Classify(frames) is { Kind: WaitKind.MonitorEnter or WaitKind.LockEnter, Primitive: not ("Monitor.TryEnter" or "Lock.TryEnter") };
+
     /// <summary>The primitive's name, or null when no frame is recognised.</summary>
     public static string? Primitive(IReadOnlyList<string> frames) => Classify(frames).Primitive;
 

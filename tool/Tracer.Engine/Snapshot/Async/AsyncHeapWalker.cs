@@ -63,7 +63,7 @@ public static class AsyncHeapWalker
         var channelOf = new Dictionary<ulong, ulong>(); // reader/writer → channel
         var contexts = new Dictionary<int, SyncContext>();
         Dictionary<int, int> osByManaged = runtime.Threads.Where(t => t.OSThreadId != 0).GroupBy(t => t.ManagedThreadId).ToDictionary(g => g.Key, g => (int)g.First().OSThreadId);
-        long walked = 0;
+        long walked = 0, changed = 0;
         foreach (ClrObject obj in YoungFirst(heap))
         {
             walked++;
@@ -77,27 +77,35 @@ public static class AsyncHeapWalker
                 kinds[type.MethodTable] = kind = Classify(type.Name);
             }
 
-            switch (kind)
+            try
             {
-                case Kind.Box:
-                    boxes.Add(obj);
-                    break;
-                case Kind.Semaphore:
-                    semaphores.Add(AsyncPrimitives.ReadSemaphore(obj));
-                    break;
-                case Kind.CompletionSource when obj.TryReadObjectField("_task", out ClrObject task) && !task.IsNull:
-                    sources.Add(new AsyncCompletionSource(obj.Address, task.Address, type.Name ?? "TaskCompletionSource"));
-                    break;
-                case Kind.BoundedChannel or Kind.UnboundedChannel:
-                    channels.Add(AsyncPrimitives.ReadChannel(obj, kind == Kind.BoundedChannel));
-                    break;
-                case Kind.ChannelEnd when obj.TryReadObjectField("_parent", out ClrObject parent) && !parent.IsNull:
-                    channelOf[obj.Address] = parent.Address;
-                    break;
-                case Kind.Thread when obj.TryReadObjectField("_synchronizationContext", out ClrObject context) && !context.IsNull
-                    && osByManaged.TryGetValue(obj.ReadField<int>("_managedThreadId"), out int os):
-                    contexts[os] = new SyncContext(context.Address, context.Type?.Name ?? "SynchronizationContext");
-                    break;
+                switch (kind)
+                {
+                    case Kind.Box:
+                        boxes.Add(obj);
+                        break;
+                    case Kind.Semaphore:
+                        semaphores.Add(AsyncPrimitives.ReadSemaphore(obj));
+                        break;
+                    case Kind.CompletionSource when obj.TryReadObjectField("_task", out ClrObject task) && !task.IsNull:
+                        sources.Add(new AsyncCompletionSource(obj.Address, task.Address, type.Name ?? "TaskCompletionSource"));
+                        break;
+                    case Kind.BoundedChannel or Kind.UnboundedChannel:
+                        channels.Add(AsyncPrimitives.ReadChannel(obj, kind == Kind.BoundedChannel));
+                        break;
+                    case Kind.ChannelEnd when obj.TryReadObjectField("_parent", out ClrObject parent) && !parent.IsNull:
+                        channelOf[obj.Address] = parent.Address;
+                        break;
+                    case Kind.Thread when obj.TryReadObjectField("_synchronizationContext", out ClrObject context) && !context.IsNull
+                        && osByManaged.TryGetValue(obj.ReadField<int>("_managedThreadId"), out int os):
+                        contexts[os] = new SyncContext(context.Address, context.Type?.Name ?? "SynchronizationContext");
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            {
+                // moved or freed under a walk of the running target (its address now holds something else): read as not there
+                changed++;
             }
 
             if ((walked & 0xFFFF) == 0 && budget.IsCancellationRequested)
@@ -113,15 +121,22 @@ public static class AsyncHeapWalker
         var faulted = new List<FaultedFlow>();
         foreach (ClrObject box in boxes)
         {
-            int flags = box.ReadField<int>("m_stateFlags");
-            string method = MethodOfBox(box.Type!.Name!);
-            if ((flags & Faulted) != 0)
+            try
             {
-                faulted.Add(new FaultedFlow(box.Address, method, AsyncPrimitives.ExceptionOf(box)));
+                int flags = box.ReadField<int>("m_stateFlags");
+                string method = MethodOfBox(box.Type!.Name!);
+                if ((flags & Faulted) != 0)
+                {
+                    faulted.Add(new FaultedFlow(box.Address, method, AsyncPrimitives.ExceptionOf(box)));
+                }
+                else if ((flags & CompletedMask) == 0 && ReadFlow(heap, box, method, interesting, channelOf) is AsyncFlow flow)
+                {
+                    flows.Add(flow with { AwaitedBy = AsyncContinuations.Resumed(heap, box) });
+                }
             }
-            else if ((flags & CompletedMask) == 0 && ReadFlow(heap, box, method, interesting, channelOf) is AsyncFlow flow)
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
             {
-                flows.Add(flow with { AwaitedBy = AsyncContinuations.Resumed(heap, box) });
+                changed++;
             }
         }
 
@@ -131,12 +146,24 @@ public static class AsyncHeapWalker
             foreach (FrameObject o in thread.Objects)
             {
                 ClrObject obj = heap.GetObject(o.Address);
-                if (obj.IsValid && IsTask(obj.Type))
+                try
                 {
-                    stackTasks.Add(new StackTask(thread.OsThreadId, o.FrameIndex, o.Address, obj.Type?.Name,
-                        (obj.ReadField<int>("m_stateFlags") & CompletedMask) != 0, AsyncContinuations.DelegateMethod(obj)));
+                    if (obj.IsValid && IsTask(obj.Type))
+                    {
+                        stackTasks.Add(new StackTask(thread.OsThreadId, o.FrameIndex, o.Address, obj.Type?.Name,
+                            (obj.ReadField<int>("m_stateFlags") & CompletedMask) != 0, AsyncContinuations.DelegateMethod(obj)));
+                    }
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+                {
+                    changed++;
                 }
             }
+        }
+
+        if (changed > 0)
+        {
+            notes.Add($"{changed} objects changed under the walk of the running process and were read as not there");
         }
 
         var draft = new AsyncHeap
@@ -156,7 +183,7 @@ public static class AsyncHeapWalker
     private static IEnumerable<ClrObject> YoungFirst(ClrHeap heap) =>
         heap.Segments.Where(s => s.Kind is not (GCSegmentKind.Large or GCSegmentKind.Pinned or GCSegmentKind.Frozen))
             .OrderBy(s => s.Kind switch { GCSegmentKind.Generation0 => 0, GCSegmentKind.Generation1 => 1, GCSegmentKind.Ephemeral => 2, _ => 3 })
-            .SelectMany(s => s.EnumerateObjects(carefully: false));
+            .SelectMany(s => s.EnumerateObjects(carefully: true)); // past memory that a running GC is rewriting
 
     private static Kind Classify(string? name) => name switch
     {

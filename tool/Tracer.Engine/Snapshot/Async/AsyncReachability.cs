@@ -80,7 +80,9 @@ internal static class AsyncReachability
             ClrObject obj = heap.GetObject(address);
             if (obj.IsValid && obj.ContainsPointers)
             {
-                foreach (ulong child in obj.EnumerateReferenceAddresses(carefully: false, considerDependantHandles: false))
+                // carefully: a running target's object can be rewritten under the mark (its references are then not
+                // followed, as for an object that no longer reads as valid; the second look guards the verdict)
+                foreach (ulong child in obj.EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false))
                 {
                     if (!marked.Contains(child))
                     {
@@ -184,7 +186,7 @@ internal static class AsyncReachability
                 ClrObject obj = heap.GetObject(address);
                 if (obj.IsValid && obj.ContainsPointers)
                 {
-                    foreach (ulong child in obj.EnumerateReferenceAddresses(carefully: false, considerDependantHandles: false))
+                    foreach (ulong child in obj.EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false))
                     {
                         queue.Enqueue(child);
                     }
