@@ -67,7 +67,7 @@ public sealed class ShutdownWaitTests
         set.Report(TracedHang(sinceMs: 400));
         Finding worker = TracedHang(sinceMs: 400) with { Key = "hang:wait:SemaphoreSlim.Wait:a0:7", Threads = [new FindingThread(7, "waits", null, null, -1, 400, Pid)] };
         Finding idle = worker with { Key = "hang:wait:SemaphoreSlim.Wait:a1:8", Threads = [new FindingThread(8, "waits", null, null, -1, 400, Pid)] };
-        Finding lockHang = worker with { Key = "hang:lock:10:9", Threads = [new FindingThread(9, "waits", 0x10, 3, -1, 400, Pid)] };
+        Finding lockHang = worker with { Key = "hang:lock:10:9", Threads = [new FindingThread(9, "waits", 0x10, 3, -1, 400, Pid)], OwnerlessWait = false };
         set.Report(worker);
         set.Report(idle);
         set.Report(lockHang);
@@ -101,6 +101,7 @@ public sealed class ShutdownWaitTests
         TimeMs = sinceMs + 2000,
         Key = "hang:wait:ManualResetEventSlim.Wait:e0:100",
         Threads = [new FindingThread(Pid, "waits", null, null, -1, sinceMs, Pid)],
+        OwnerlessWait = true,
     };
 
     private static SnapshotThread MainOnEvent() =>

@@ -25,6 +25,10 @@ public sealed record Finding
     /// wait of only these threads is a symptom and is folded under this finding by <see cref="FindingSet"/>.</summary>
     public IReadOnlyList<int> Explains { get; init; } = [];
 
+    /// <summary>A hang in a wait without an owner (an event, a semaphore, a condition) that a look at the heap can still
+    /// judge: set where the hang is built (<see cref="HangGroups"/>); not in the JSON.</summary>
+    public bool OwnerlessWait { get; init; }
+
     /// <summary>A thread-pool starvation's measured episode (kind starvation from the pool detector), else null.</summary>
     public PoolStarvationEpisode? PoolEpisode { get; init; }
 }

@@ -109,7 +109,7 @@ public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = n
             {
                 _nextDeadlineMs = Math.Min(_nextDeadlineMs, wait.SinceMs + _thresholdMs);
             }
-            else if (!InLockCycle(tid))
+            else if (!InWaitCycle(tid))
             {
                 hung.Add(new HungThread(tid, wait.SinceMs, wait.StackId, wait.ProcessId, Classify(wait.StackId), wait.LockId, 0));
             }
@@ -179,7 +179,7 @@ public sealed class HangDetector(AnalysisOptions options, WaitTracker? waits = n
         frames is null || stackId < 0 ? WaitClass.Unknown : WaitClassifier.Classify(frames(stackId));
 
     /// <summary>True when following "waits for" (a lock's holder, a task's thread) from this thread comes back to it (the deadlock detector's case).</summary>
-    private bool InLockCycle(int start)
+    private bool InWaitCycle(int start)
     {
         var seen = new HashSet<int>();
         int current = start;

@@ -49,14 +49,12 @@ internal static class HangGroups
     }
 
     /// <summary>
-    /// A hang in a wait without an owner (an event, a semaphore, a condition), not the exit wait nor several handle
-    /// waiters on unknown objects (the likely-deadlock shape, reported at once): what a look at the heap can still judge
+    /// A hang in a wait without an owner (an event, a semaphore, a condition), not the exit wait nor several waiters on
+    /// objects the runtime did not name (the likely-deadlock shape, reported at once): what a look at the heap can still judge
     /// (<see cref="Snapshot.SnapshotHangFinder.ShutdownWaits"/> for the main thread's wait for shutdown; an object that
     /// code still running reaches, for a worker between two items).
     /// </summary>
-    public static bool IsOwnerlessWait(Finding f) =>
-        f.Kind == FindingKinds.Hang && f.Key.StartsWith("hang:wait:", StringComparison.Ordinal) && f.Threads.Count > 0
-        && !(f.Threads.Count >= 2 && f.Key.Contains(":0:", StringComparison.Ordinal)) && !f.Summary.Contains(ExitWaitText, StringComparison.Ordinal);
+    public static bool IsOwnerlessWait(Finding f) => f.Kind == FindingKinds.Hang && f.OwnerlessWait;
 
     private const string ExitWaitText = "while the process waits for its foreground threads to exit";
 
@@ -85,6 +83,7 @@ internal static class HangGroups
         string name = primitive.Length > 0 ? primitive : "a runtime wait (primitive not on the stack)";
         string on = objectId == 0 ? string.Empty : $" on object 0x{objectId:x}";
         string summary;
+        bool ownerless = false;
         if (exiting && waiters.All(w => w.Wait.Idle == IdlePoint.QueueConsumer))
         {
             summary = $"{Blocked(waiters, nowMs)} in {name}{on} {ExitWaitText}; nothing completes the queue";
@@ -97,9 +96,10 @@ internal static class HangGroups
         else
         {
             summary = $"{Blocked(waiters, nowMs)} in {name}{on}; nothing signalled it, and the runtime does not say who should";
+            ownerless = waiters.Count == 1 || objectId != 0; // several threads on objects the runtime did not name may wait on each other
         }
 
-        return Make($"wait:{primitive}:{objectId:x}", waiters, nowMs, thresholdMs, summary, threads, [], []);
+        return Make($"wait:{primitive}:{objectId:x}", waiters, nowMs, thresholdMs, summary, threads, [], []) with { OwnerlessWait = ownerless };
     }
 
     private static Finding DependentGroup(List<HungThread> waiters, double nowMs, double thresholdMs)

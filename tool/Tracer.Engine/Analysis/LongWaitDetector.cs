@@ -32,8 +32,7 @@ public sealed class LongWaitDetector(AnalysisOptions options, WaitTracker? waits
     private readonly HashSet<string> _reported = [];
 
     /// <summary>Samples and GC events are not the thread's progress (a blocked thread is sampled too).</summary>
-    public bool Handles(TraceEventKind kind) =>
-        kind is not (TraceEventKind.CpuSample or TraceEventKind.GcSuspendBegin or TraceEventKind.GcStart or TraceEventKind.GcRestartEnd);
+    public bool Handles(TraceEventKind kind) => !ThreadActivity.IsNotItsProgress(kind);
 
     public void OnEvent(in TraceRecord e, IFindingSink sink)
     {

@@ -72,9 +72,9 @@ public sealed class TraceAnalyzer
 
     private void RetractIfRan(in TraceRecord e)
     {
-        if (e.Kind is TraceEventKind.CpuSample or TraceEventKind.CounterSample or TraceEventKind.GcSuspendBegin or TraceEventKind.GcStart or TraceEventKind.GcRestartEnd)
+        if (!ThreadActivity.ShowsItRan(e.Kind))
         {
-            return; // a blocked thread is sampled too, and a GC is not the thread's own progress (as for the wait tracker)
+            return;
         }
 
         for (int i = _retractWhenRun.Count - 1; i >= 0; i--)

@@ -9,6 +9,8 @@ public sealed class ThreadInfo(int processId, int threadId, double firstSeenMs)
     public string? Name { get; set; }
     public double FirstSeenMs { get; } = firstSeenMs;
     public double LastSeenMs { get; set; } = firstSeenMs;
+    /// <summary>Its last event that shows it ran (<see cref="Events.ThreadActivity.ShowsItRan"/>), or when first seen.</summary>
+    public double LastRanMs { get; set; } = firstSeenMs;
     public double? ExitedMs { get; set; }
     public bool IsPoolWorker { get; set; }
     public long EventCount { get; set; }

@@ -135,6 +135,11 @@ public sealed class TraceModel
         Pool.OnEvent(e);
         ThreadInfo thread = Thread(e.ThreadId, e.ProcessId, e.TimeMs);
         thread.LastSeenMs = e.TimeMs;
+        if (ThreadActivity.ShowsItRan(e.Kind))
+        {
+            thread.LastRanMs = e.TimeMs;
+        }
+
         thread.EventCount++;
         if (e.StackId >= 0)
         {

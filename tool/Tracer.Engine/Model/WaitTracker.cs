@@ -109,8 +109,8 @@ public sealed class WaitTracker
             case TraceEventKind.CounterSample:
                 _instrumentation[tid] = true; // the runtime's counter poller: it waits a second between samples
                 break;
-            case TraceEventKind.CpuSample or TraceEventKind.GcSuspendBegin or TraceEventKind.GcStart or TraceEventKind.GcRestartEnd:
-                break; // a blocked thread is sampled too, and a GC is not the thread's own progress
+            case TraceEventKind kind when ThreadActivity.IsNotItsProgress(kind):
+                break;
             case TraceEventKind.ThreadExited:
                 if (_lockWaits.Remove(tid, out LockWait exited))
                 {

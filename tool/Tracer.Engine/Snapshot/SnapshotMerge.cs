@@ -101,7 +101,7 @@ public static class SnapshotMerge
 
     /// <summary>A thread of the finding did something of its own in the trace after the look (its wait was not for ever).</summary>
     private static bool RanAfter(TraceModel model, Finding f, double takenAtMs) =>
-        f.Threads.Any(t => model.Threads.TryGetValue(t.ThreadId, out ThreadInfo? thread) && thread.LastSeenMs > takenAtMs);
+        f.Threads.Any(t => model.Threads.TryGetValue(t.ThreadId, out ThreadInfo? thread) && thread.LastRanMs > takenAtMs);
 
     private static HashSet<int> Members(Finding f) => [.. f.Threads.Select(t => t.ThreadId)];
 }
