@@ -93,6 +93,47 @@ public sealed class ShutdownWaitTests
         Assert.DoesNotContain(announced, k => k.StartsWith("dismissed", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void After_the_look_a_later_hang_of_a_thread_it_saw_reachable_is_held_to_the_end_and_others_are_told_at_once()
+    {
+        var set = new FindingSet { HoldsOwnerlessWaits = true };
+        var announced = new List<string>();
+        set.Found += f => announced.Add(f.Key);
+        Finding first = TracedHang(sinceMs: 400) with { Key = "hang:wait::0:7", Threads = [new FindingThread(7, "waits", null, null, -1, 400, Pid)] };
+        set.Report(first);
+        set.ReleaseHeld(untilEnd: f => f.Threads.All(t => t.ThreadId == 7)); // the look: thread 7's object is reachable
+        set.Retract(first.Key); // it woke: the next item came
+        set.DispatchFound();
+        Assert.Empty(announced);
+
+        // The same worker hung again later, its frames now named (another key); and a thread the look did not see.
+        Finding again = first with { Key = "hang:wait:WaitHandle.WaitOne:0:7", TimeMs = 17_000 };
+        Finding other = first with { Key = "hang:wait:WaitHandle.WaitOne:0:8", Threads = [new FindingThread(8, "waits", null, null, -1, 15_000, Pid)] };
+        set.Report(again);
+        set.Report(other);
+        set.DispatchFound();
+        Assert.Equal([other.Key], announced);
+
+        set.Retract(again.Key); // it woke again
+        set.ReleaseHeld(atEnd: true);
+        set.DispatchFound();
+        Assert.Equal([other.Key], announced);
+
+        // Had it still stood at the end, it would be told then.
+        var standing = new FindingSet { HoldsOwnerlessWaits = true };
+        var told = new List<string>();
+        standing.Found += f => told.Add(f.Key);
+        standing.Report(first);
+        standing.ReleaseHeld(untilEnd: f => f.Threads.All(t => t.ThreadId == 7));
+        standing.Retract(first.Key);
+        standing.Report(again);
+        standing.DispatchFound();
+        Assert.Empty(told);
+        standing.ReleaseHeld(atEnd: true);
+        standing.DispatchFound();
+        Assert.Equal([again.Key], told);
+    }
+
     private static Finding TracedHang(double sinceMs) => new()
     {
         Kind = FindingKinds.Hang,

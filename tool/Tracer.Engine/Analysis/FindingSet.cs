@@ -15,6 +15,11 @@ public sealed class FindingSet : IFindingSink
     private readonly HashSet<string> _held = [];
     /// <summary>Keys of findings announced only when the session ends, if they still stand (<see cref="HoldUntilEnd"/>).</summary>
     private readonly HashSet<string> _heldToEnd = [];
+    /// <summary>The look's verdict, kept after it (<see cref="ReleaseHeld"/>): an ownerless hang it says the look could not
+    /// settle (its threads wait on objects running code reaches) is held until the end when it forms later too, such as
+    /// the same worker hung again between two later items, under a key the first hang did not have (its frames were
+    /// named meanwhile, or its wait's stack changed).</summary>
+    private Func<Finding, bool>? _untilEndAfterLook;
 
     /// <summary>Raised on the decoder thread for each new finding that is a cause of its own, after the decoder let go of
     /// the analyzer's lock (<see cref="DispatchFound"/>): a subscriber may do I/O without holding up readers.</summary>
@@ -58,6 +63,10 @@ public sealed class FindingSet : IFindingSink
                 if (_heldToEnd.Contains(finding.Key))
                 {
                     // announced by ReleaseHeld(atEnd: true)
+                }
+                else if (_untilEndAfterLook is { } untilEnd && HangGroups.IsOwnerlessWait(finding) && untilEnd(finding))
+                {
+                    _heldToEnd.Add(finding.Key);
                 }
                 else if (HoldsOwnerlessWaits && HangGroups.IsOwnerlessWait(finding))
                 {
@@ -114,6 +123,7 @@ public sealed class FindingSet : IFindingSink
         lock (_gate)
         {
             HoldsOwnerlessWaits = false;
+            _untilEndAfterLook = atEnd ? null : untilEnd;
             IEnumerable<string> keys = atEnd ? [.. _held, .. _heldToEnd] : _held;
             foreach (string key in keys)
             {
