@@ -116,6 +116,28 @@ public sealed class LockStarvationDetectorTests
         Assert.Equal(starved, Run(events, Frames).Snapshot().Any(f => f.Kind == FindingKinds.Starvation));
     }
 
+    [Fact]
+    public void A_thread_that_waits_at_more_places_than_are_kept_is_judged_by_the_counts()
+    {
+        // Its first 8 places are blocking enters; its 9th, a TryEnter that gives up, is past what is kept.
+        var events = new List<TraceRecord>();
+        double t = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            int holder = i % 2 == 0 ? Greedy1 : Greedy2;
+            events.Add(TraceRecord.ContentionStart(t++, Polite, L, 0xab, holder, stackId: 100 + Math.Min(i, 8)));
+            events.Add(TraceRecord.ContentionStop(t++, Polite, durationNs: 20e6));
+            events.Add(TraceRecord.ContentionStart(t++, holder == Greedy1 ? Greedy2 : Greedy1, L, 0xab, holder, stackId: 6));
+            events.Add(TraceRecord.ContentionStop(t++, holder == Greedy1 ? Greedy2 : Greedy1, durationNs: 5e6));
+        }
+
+        IReadOnlyList<string> Frames(int id) => id == 108
+            ? ["System.Threading.Monitor.TryEnter_Slowpath", "System.Threading.Monitor.TryEnter", "App.Worker.Run"]
+            : ["System.Threading.Monitor.Enter_Slowpath", "System.Threading.Monitor.Enter", "App.Worker.Run"];
+
+        Assert.Contains(Run(events, Frames).Snapshot(), f => f.Kind == FindingKinds.Starvation);
+    }
+
     private static FindingSet Run(IEnumerable<TraceRecord> events, Func<int, IReadOnlyList<string>>? frames = null)
     {
         var detector = new LockStarvationDetector(frames: frames);

@@ -80,9 +80,16 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null, Func<int, 
                     waiter.StackId = e.StackId;
                 }
 
-                if (e.StackId >= 0 && waiter.StackIds.Count < MaxStacksPerThread)
+                if (e.StackId >= 0 && !waiter.StackIds.Contains(e.StackId))
                 {
-                    waiter.StackIds.Add(e.StackId);
+                    if (waiter.StackIds.Count < MaxStacksPerThread)
+                    {
+                        waiter.StackIds.Add(e.StackId);
+                    }
+                    else
+                    {
+                        waiter.MoreStacks = true; // not all its places are known: judged by the counts alone
+                    }
                 }
 
                 if (e.OwnerThreadId != 0)
@@ -176,7 +183,7 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null, Func<int, 
 
     /// <summary>Every wait stack of the thread is a blocking enter: each of its waits ended holding the lock.</summary>
     private bool OnlyBlockingEnters(ThreadStats thread) =>
-        frames is not null && thread.StackIds.Count > 0
+        frames is not null && thread.StackIds.Count > 0 && !thread.MoreStacks
         && thread.StackIds.All(id => WaitClassifier.EndsHoldingTheLock(frames(id)));
 
     private static string KeyOf(ulong lockId) => $"starvation:lock:{lockId:x}";
@@ -244,6 +251,8 @@ public sealed class LockStarvationDetector(WaitTracker? waits = null, Func<int, 
         public double LastWaitEndMs { get; set; }
         public int StackId { get; set; } = -1;
         public HashSet<int> StackIds { get; } = [];
+        /// <summary>It waited at more places than <see cref="StackIds"/> keeps.</summary>
+        public bool MoreStacks { get; set; }
 
         /// <summary>From its first wait to the end of its last (at least 1 ms).</summary>
         public double SpanMs => Math.Max(1, LastWaitEndMs - FirstWaitMs);
