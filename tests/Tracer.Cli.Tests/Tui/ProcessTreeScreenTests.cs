@@ -111,6 +111,7 @@ public sealed class ProcessTreeScreenTests
     {
         analyzer.OnEvent(TraceRecord.ContentionStart(10, t1, 0x1000, 0xa1, ownerThreadId: t2, processId: pid));
         analyzer.OnEvent(TraceRecord.ContentionStart(12, t2, 0x2000, 0xa2, ownerThreadId: t1, processId: pid));
+        analyzer.OnEvent(TraceRecord.Thread(TraceEventKind.CounterSample, 1000, 900, pid)); // the cycle holds past its confirmation
         analyzer.Complete();
         return analyzer;
     }

@@ -33,13 +33,56 @@ public sealed class DeadlockDetectorTests
         var findings = new FindingSet();
         detector.OnEvent(TraceRecord.ContentionStart(1, T1, L1, 0, T2), findings);
         detector.OnEvent(TraceRecord.ContentionStart(2, T2, L2, 0, T3), findings);
+        detector.Checkpoint(2 + Confirm, findings);
         Assert.Empty(findings.Snapshot());
 
         detector.OnEvent(TraceRecord.ContentionStart(3, T3, L3, 0, T1), findings);
+        detector.Checkpoint(3 + Confirm, findings);
         Finding f = Assert.Single(findings.Snapshot());
+        Assert.Equal(3, f.TimeMs); // when it closed, not when it was confirmed
         Assert.Equal(3, f.Threads.Count);
         Assert.Equal(T1, f.Threads[0].ThreadId); // cycles read from their smallest thread id
         Assert.Equal([T2, T3, T1], f.Threads.Select(t => t.HeldBy!.Value));
+    }
+
+    [Fact]
+    public void A_cycle_is_reported_once_it_has_held_the_confirmation_time_and_not_before()
+    {
+        var detector = new DeadlockDetector(options: new AnalysisOptions { DeadlockConfirmAfter = TimeSpan.FromMilliseconds(250) });
+        var findings = new FindingSet();
+        detector.OnEvent(TraceRecord.ContentionStart(10, T1, L1, 0, T2), findings);
+        detector.OnEvent(TraceRecord.ContentionStart(20, T2, L2, 0, T1), findings);
+        detector.Checkpoint(269.9, findings);
+        Assert.Empty(findings.Snapshot());
+
+        detector.OnEvent(TraceRecord.Thread(TraceEventKind.PoolWorkerStart, 270, T3), findings); // any later record confirms it
+        Assert.Single(findings.Snapshot());
+    }
+
+    [Fact]
+    public void A_cycle_that_resolves_before_the_confirmation_time_is_never_reported()
+    {
+        // The false cycle seen under load: T1 let L1 go and began its next wait (for L2, held by T2); T2, woken to take
+        // L1, had not run yet, so the last known owner of L1 was still T1. T2 ran 40 ms later.
+        var detector = new DeadlockDetector();
+        var sink = new RecordingSink();
+        detector.OnEvent(TraceRecord.ContentionStart(1, T2, L1, 0, T1), sink);
+        detector.OnEvent(TraceRecord.ContentionStart(2, T1, L2, 0, T2), sink);
+        detector.Checkpoint(41, sink);
+        detector.OnEvent(TraceRecord.ContentionStop(42, T2, 41e6), sink);
+        detector.Complete(42 + Confirm, sink);
+        Assert.Empty(sink.Reported);
+    }
+
+    [Fact]
+    public void A_cycle_the_end_of_the_trace_cuts_shorter_than_the_confirmation_time_is_not_reported()
+    {
+        var detector = new DeadlockDetector();
+        var findings = new FindingSet();
+        detector.OnEvent(TraceRecord.ContentionStart(1, T1, L1, 0, T2), findings);
+        detector.OnEvent(TraceRecord.ContentionStart(2, T2, L2, 0, T1), findings);
+        detector.Complete(2 + Confirm - 1, findings);
+        Assert.Empty(findings.Snapshot());
     }
 
     [Fact]
@@ -76,15 +119,16 @@ public sealed class DeadlockDetectorTests
     }
 
     [Fact]
-    public void A_cycle_built_on_a_stale_owner_is_withdrawn_when_a_member_gets_its_lock()
+    public void A_reported_cycle_is_withdrawn_when_a_member_gets_its_lock()
     {
         var detector = new DeadlockDetector();
         var findings = new FindingSet();
         detector.OnEvent(TraceRecord.ContentionStart(1, T1, L1, 0, T2), findings);
         detector.OnEvent(TraceRecord.ContentionStart(2, T2, L2, 0, T1), findings);
+        detector.Checkpoint(2 + Confirm, findings);
         Assert.Single(findings.Snapshot());
 
-        detector.OnEvent(TraceRecord.ContentionStop(3, T2, 1e6), findings); // progress: it was not a deadlock
+        detector.OnEvent(TraceRecord.ContentionStop(2 + Confirm + 1, T2, 1e6), findings); // progress: it was not a deadlock
         Assert.Empty(findings.Snapshot());
     }
 
@@ -116,7 +160,9 @@ public sealed class DeadlockDetectorTests
             detector.OnEvent(e, findings);
         }
 
-        detector.Complete(events[^1].TimeMs, findings);
+        detector.Complete(events[^1].TimeMs + Confirm, findings); // the trace runs on long enough to confirm a cycle still open
         return findings;
     }
+
+    private static readonly double Confirm = new AnalysisOptions().DeadlockConfirmAfter.TotalMilliseconds;
 }

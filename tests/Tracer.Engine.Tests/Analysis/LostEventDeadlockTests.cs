@@ -33,7 +33,8 @@ public sealed class LostEventDeadlockTests
     [MemberData(nameof(ActivityOfTheThreadWithTheLostStop))]
     public void A_cycle_through_a_wait_whose_stop_was_lost_is_withdrawn_when_that_thread_shows_it_runs(string activity, TraceRecord later)
     {
-        var analyzer = new TraceAnalyzer();
+        // Reported as soon as it closes, so that its withdrawal shows (the confirmation time is DeadlockDetectorTests').
+        var analyzer = new TraceAnalyzer(new AnalysisOptions { DeadlockConfirmAfter = TimeSpan.Zero });
         foreach (TraceRecord e in s_phantomCycle)
         {
             analyzer.OnEvent(e);
@@ -86,6 +87,7 @@ public sealed class LostEventDeadlockTests
 
         analyzer.OnEvent(TraceRecord.ContentionStart(4, T1, L1, 0, ownerThreadId: T2)); // the same wait again
         analyzer.OnEvent(TraceRecord.WaitStart(5, T1, WaitSource.Unknown, 0));            // the lock's own handle wait
+        analyzer.OnEvent(TraceRecord.Thread(TraceEventKind.CounterSample, 1000, 900));     // time passes the confirmation
         analyzer.Complete();
 
         Assert.Contains(analyzer.Findings.Snapshot(), f => f.Kind == FindingKinds.Deadlock);

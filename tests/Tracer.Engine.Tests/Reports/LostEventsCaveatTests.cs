@@ -15,6 +15,7 @@ public sealed class LostEventsCaveatTests
         var analyzer = new TraceAnalyzer();
         analyzer.OnEvent(TraceRecord.ContentionStart(1, 11, 0x10, 0, 12));
         analyzer.OnEvent(TraceRecord.ContentionStart(2, 12, 0x20, 0, 11));
+        analyzer.OnEvent(TraceRecord.Thread(TraceEventKind.CounterSample, 1000, 900)); // time passes the confirmation
         analyzer.Model.LostEvents = lost;
         analyzer.Complete();
 

@@ -6,6 +6,12 @@ public sealed record AnalysisOptions
     /// <summary>A thread blocked this long without progress is a hang.</summary>
     public TimeSpan HangAfter { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A wait-for cycle is a deadlock once it has held this long (trace time) with no member's wait ending.
+    /// Owners are last known: a lock's owner may have let it go while its waiter, woken, is not yet scheduled (for
+    /// tens of ms on a loaded machine), and the owner's next wait closes a cycle that is not there. A real one never
+    /// resolves, so waiting costs its report this much time and nothing else.</summary>
+    public TimeSpan DeadlockConfirmAfter { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A lock is a convoy when it has at least this much total wait...</summary>
     public TimeSpan ConvoyMinTotalWait { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -23,13 +23,23 @@ namespace Tracer.Engine.Analysis;
 /// main holds (the DI scope's), is a deadlock over one lock and one task. The cycle is withdrawn when the wait on the
 /// task ends or the task completes.
 /// </para>
+/// <para>
+/// A cycle is reported once it has held <see cref="AnalysisOptions.DeadlockConfirmAfter"/> of trace time (checked on
+/// each later record, at each live checkpoint and at the end): an owner that let its lock go just before its own next
+/// wait, whose woken waiter the scheduler has not run yet, closes a cycle for a few ms on a loaded machine (seen: a
+/// healthy Parallel.For under 4 CPU hogs). A cycle the trace's end cuts shorter is not reported.
+/// </para>
 /// <para>Waits and owners are the model's <see cref="WaitTracker"/> (one it owns when none is given, as in unit tests).</para>
 /// </summary>
-public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
+public sealed class DeadlockDetector(WaitTracker? waits = null, AnalysisOptions? options = null) : IDetector
 {
     private readonly bool _ownsWaits = waits is null;
     private readonly WaitTracker _waits = waits ?? new WaitTracker();
+    private readonly double _confirmMs = (options ?? new AnalysisOptions()).DeadlockConfirmAfter.TotalMilliseconds;
     private readonly Dictionary<string, int[]> _reported = new();
+
+    /// <summary>Cycles closed and not yet held long enough, with the time each closed.</summary>
+    private readonly Dictionary<string, (int[] Threads, double ClosedMs)> _pending = new();
     private readonly List<int> _walkOrder = [];
     private readonly Dictionary<int, int> _walkPosition = new();
     private const int ShortWalk = 16;
@@ -56,16 +66,35 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
 
         if (e.Kind == TraceEventKind.ContentionStart || (e.Kind == TraceEventKind.TaskEvent && (TaskEventReason)e.Reason == TaskEventReason.TaskWaitBegin))
         {
-            FindCycleFrom(e.ThreadId, sink);
+            FindCycleFrom(e.ThreadId);
+        }
+
+        ConfirmHeld(e.TimeMs, sink);
+    }
+
+    public void Checkpoint(double nowMs, IFindingSink sink) => ConfirmHeld(nowMs, sink);
+
+    public void Complete(double endMs, IFindingSink sink) => ConfirmHeld(endMs, sink);
+
+    private void ConfirmHeld(double nowMs, IFindingSink sink)
+    {
+        if (_pending.Count == 0)
+        {
+            return; // every record ends here: no copy of an empty set
+        }
+
+        foreach ((string key, (int[] threads, double closedMs)) in _pending.ToArray())
+        {
+            if (nowMs - closedMs >= _confirmMs)
+            {
+                _pending.Remove(key);
+                _reported[key] = threads;
+                Report(key, threads, closedMs, sink);
+            }
         }
     }
 
-    public void Complete(double endMs, IFindingSink sink)
-    {
-        // Cycles are reported when they close; nothing is left to decide at the end.
-    }
-
-    private void FindCycleFrom(int start, IFindingSink sink)
+    private void FindCycleFrom(int start)
     {
         // Each thread has at most one outgoing edge, so the walk is a path; a repeat is a cycle. Runs on every contention:
         // the two collections are reused, not allocated per call, and a short path (nearly always one or two threads)
@@ -84,7 +113,7 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
             int first = order.Count <= ShortWalk ? order.IndexOf(current) : position.GetValueOrDefault(current, -1);
             if (first >= 0)
             {
-                Report(order.GetRange(first, order.Count - first), sink);
+                Hold(order.GetRange(first, order.Count - first));
                 return;
             }
 
@@ -111,18 +140,36 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
         }
     }
 
-    private void Report(List<int> cycle, IFindingSink sink)
+    private void Hold(List<int> cycle)
     {
         // Start the cycle at its smallest thread id so that the same cycle always reads the same way.
         int rotate = cycle.IndexOf(cycle.Min());
         int[] threads = [.. cycle.Skip(rotate), .. cycle.Take(rotate)];
         string key = "deadlock:" + string.Join(",", threads.Order());
-        if (_reported.ContainsKey(key))
+        if (_reported.ContainsKey(key) || _pending.ContainsKey(key))
         {
             return;
         }
 
-        _reported[key] = threads;
+        // The cycle closed when its last wait began: independent of the order events from different threads arrive in.
+        double closedMs = double.MinValue;
+        foreach (int thread in threads)
+        {
+            if (_waits.TryGetLockWait(thread, out LockWait wait))
+            {
+                closedMs = Math.Max(closedMs, wait.SinceMs);
+            }
+            else if (_waits.TryGetTaskWaitRunner(thread, out TaskWait task, out _))
+            {
+                closedMs = Math.Max(closedMs, task.SinceMs);
+            }
+        }
+
+        _pending[key] = (threads, closedMs);
+    }
+
+    private void Report(string key, int[] threads, double closedMs, IFindingSink sink)
+    {
         var members = new List<FindingThread>(threads.Length);
         var locks = new List<FindingLock>(threads.Length);
         var details = new List<string>();
@@ -148,8 +195,6 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
             details.Add("a thread that blocks on a task waits for the thread running it: make the wait async (await), or do not hold a lock across it");
         }
 
-        // The cycle closed when its last wait began: independent of the order events from different threads arrive in.
-        double closedMs = members.Max(m => m.SinceMs);
         sink.Report(new Finding
         {
             Kind = FindingKinds.Deadlock,
@@ -166,6 +211,17 @@ public sealed class DeadlockDetector(WaitTracker? waits = null) : IDetector
 
     private void RetractCyclesWith(int threadId, IFindingSink sink)
     {
+        if (_pending.Count > 0)
+        {
+            foreach ((string key, (int[] threads, _)) in _pending.ToArray())
+            {
+                if (Array.IndexOf(threads, threadId) >= 0)
+                {
+                    _pending.Remove(key);
+                }
+            }
+        }
+
         if (_reported.Count == 0)
         {
             return; // every contention ends here: no copy of an empty set

@@ -10,7 +10,7 @@ public static class DetectorCatalog
     /// judge waits by their stacks resolve them through <paramref name="frames"/> (the model's resolver).</summary>
     public static IReadOnlyList<IDetector> Create(AnalysisOptions options, WaitTracker? waits = null, Func<int, IReadOnlyList<string>>? frames = null) =>
     [
-        new DeadlockDetector(waits),
+        new DeadlockDetector(waits, options),
         new HangDetector(options, waits, frames),
         new ConvoyDetector(options, waits),
         new LongWaitDetector(options, waits, frames),

@@ -16,7 +16,8 @@ public static class SnapshotAnalysis
 {
     public static TraceAnalyzer Analyze(ProcessSnapshot snapshot, AnalysisOptions? options = null)
     {
-        var analyzer = new TraceAnalyzer(options);
+        // The owners were read from the stopped process, not inferred from events: a cycle among them is not stale.
+        var analyzer = new TraceAnalyzer((options ?? new AnalysisOptions()) with { DeadlockConfirmAfter = TimeSpan.Zero });
         var frames = new SyntheticFrames(analyzer.Model);
         int pid = snapshot.ProcessId;
         Model.ProcessInfo process = analyzer.Model.Process(pid);
@@ -60,7 +61,8 @@ public static class SnapshotAnalysis
     /// <summary>The report of a snapshot on its own (the `snapshot` command): the same merge a trace gets, into an empty analysis.</summary>
     public static TraceReport Report(ProcessSnapshot snapshot, AnalysisOptions? options = null)
     {
-        var analyzer = new TraceAnalyzer(options);
+        // The owners were read from the stopped process, not inferred from events: a cycle among them is not stale.
+        var analyzer = new TraceAnalyzer((options ?? new AnalysisOptions()) with { DeadlockConfirmAfter = TimeSpan.Zero });
         SnapshotMerge.Into(analyzer, snapshot, withinTrace: false);
         return TraceReport.Build(analyzer.Model, analyzer.Findings.Snapshot());
     }
