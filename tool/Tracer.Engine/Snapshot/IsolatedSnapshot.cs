@@ -115,33 +115,30 @@ public static class IsolatedSnapshot
     {
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(options.AsyncWalkTimeout * 2 + options.Observe + TimeSpan.FromSeconds(10));
-            try
-            {
-                await child.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return Noted(threads, "async flows were not read: the walks of the heap did not finish in time");
-            }
-
+            // The reader bounds itself: two looks, each a walk and a mark of at most AsyncWalkTimeout (retries share the
+            // look's budget), the gap between them. This deadline only catches a reader that is stuck: it must not cut
+            // one that a loaded machine slows to its budgets (it did, at 2 × AsyncWalkTimeout + the gap).
+            bool finished = await ExitsWithin(child, options.AsyncWalkTimeout * 4 + options.Observe + TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
             string path = Path.Combine(dir.FullName, "async.json");
-            if (child.ExitCode is not 0 and not UserError && !File.Exists(path) && !ct.IsCancellationRequested)
+            bool crashed = finished && child.ExitCode is not 0 and not UserError;
+            if ((crashed || !finished) && !File.Exists(path) && !ct.IsCancellationRequested)
             {
-                // The library crashed on a heap that changed under it: one more walk, in a fresh reader, with the target
-                // stopped for each look (bounded by the pause budget).
+                // The library crashed on a heap that changed under it, or stuck in it (seen: the DAC walking the stack
+                // roots of a running thread, under load, past every budget): one more walk, in a fresh reader, with the
+                // target stopped for each look (bounded by the pause budget), where stacks and heap hold still.
+                Kill(child);
+                string first = crashed ? "the first heap walk crashed the runtime's debugging library (the heap changed under it)"
+                    : "the first heap walk, of the running process, did not finish in time";
                 using Process again = Process.Start(Start(threads.ProcessId, dir.FullName, options, warmUp: false, WalkOnly))
                     ?? throw new InvalidOperationException("the snapshot reader did not start");
                 Task<string> againErrors = again.StandardError.ReadToEndAsync(CancellationToken.None);
                 try
                 {
-                    await again.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    Kill(again);
-                    return Noted(threads, "async flows were not read: the heap walk crashed once and the second did not finish in time");
+                    if (!await ExitsWithin(again, options.Observe + TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
+                    {
+                        return Noted(threads, $"async flows were not read: {first}, and the second, with the process stopped, did not either");
+                    }
                 }
                 finally
                 {
@@ -150,11 +147,14 @@ public static class IsolatedSnapshot
 
                 if (File.Exists(path))
                 {
-                    return WithAsyncOf(Noted(threads, "the first heap walk crashed the runtime's debugging library (the heap changed under it); a second walk, with the process stopped, read the async flows"),
-                        Load(path));
+                    return WithAsyncOf(Noted(threads, $"{first}; a second walk, with the process stopped, read the async flows"), Load(path));
                 }
 
                 errors = againErrors;
+            }
+            else if (!finished && !File.Exists(path))
+            {
+                return Noted(threads, "async flows were not read: the walks of the heap did not finish in time");
             }
 
             if (!File.Exists(path))
@@ -170,6 +170,22 @@ public static class IsolatedSnapshot
             Kill(child);
             child.Dispose();
             Delete(dir);
+        }
+    }
+
+    /// <summary>Whether <paramref name="child"/> exits within <paramref name="limit"/> (false also when <paramref name="ct"/> fires).</summary>
+    private static async Task<bool> ExitsWithin(Process child, TimeSpan limit, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(limit);
+        try
+        {
+            await child.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -256,21 +272,24 @@ public static class IsolatedSnapshot
     }
 
     /// <summary>
-    /// One look at the running heap, taken again (up to <see cref="LookAttempts"/> times) when a GC rewrites memory the
-    /// debugging library is reading and it throws: a collection is over in milliseconds, the next walk meets a still heap.
+    /// One look at the running heap, taken again (up to <see cref="LookAttempts"/> times, within the one look's
+    /// <paramref name="walkTimeout"/>) when a GC rewrites memory the debugging library is reading and it throws: a
+    /// collection is over in milliseconds, the next walk meets a still heap.
     /// </summary>
     private static AsyncHeap Look(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan walkTimeout)
     {
+        var clock = Stopwatch.StartNew();
         for (int attempt = 1; ; attempt++)
         {
             target.DataReader.FlushCachedData();
             runtime.FlushCachedData();
             try
             {
-                AsyncHeap heap = AsyncHeapWalker.Walk(runtime, threads, walkTimeout);
+                TimeSpan left = walkTimeout - clock.Elapsed;
+                AsyncHeap heap = AsyncHeapWalker.Walk(runtime, threads, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
                 return attempt == 1 ? heap : heap with { Notes = [.. heap.Notes, $"the heap changed under {attempt - 1} earlier walk(s) of the running process; this one read it"] };
             }
-            catch (Exception ex) when (attempt < LookAttempts && ex is not OutOfMemoryException)
+            catch (Exception ex) when (attempt < LookAttempts && clock.Elapsed < walkTimeout && ex is not OutOfMemoryException)
             {
                 // the next attempt re-reads from fresh caches; the last one's failure goes to the parent as the reason
             }
