@@ -151,18 +151,7 @@ public sealed class DeadlockDetectorTests
         Assert.Empty(findings.Snapshot());
     }
 
-    private static FindingSet Run(params TraceRecord[] events)
-    {
-        var detector = new DeadlockDetector();
-        var findings = new FindingSet();
-        foreach (TraceRecord e in events)
-        {
-            detector.OnEvent(e, findings);
-        }
+    private static FindingSet Run(params TraceRecord[] events) => DeadlockStream.Run(events);
 
-        detector.Complete(events[^1].TimeMs + Confirm, findings); // the trace runs on long enough to confirm a cycle still open
-        return findings;
-    }
-
-    private static readonly double Confirm = new AnalysisOptions().DeadlockConfirmAfter.TotalMilliseconds;
+    private static readonly double Confirm = DeadlockStream.Confirm;
 }

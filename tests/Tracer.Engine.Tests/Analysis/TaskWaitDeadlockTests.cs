@@ -80,18 +80,7 @@ public sealed class TaskWaitDeadlockTests
     private static TraceRecord Task(double t, int tid, TaskEventReason reason, ulong task, long behavior = 0, int stackId = -1) =>
         TraceRecord.Thread(TraceEventKind.TaskEvent, t, tid) with { Reason = (byte)reason, ObjectId = task, Value = behavior, StackId = stackId };
 
-    private static FindingSet Run(params TraceRecord[] events)
-    {
-        var detector = new DeadlockDetector();
-        var findings = new FindingSet();
-        foreach (TraceRecord e in events)
-        {
-            detector.OnEvent(e, findings);
-        }
+    private static FindingSet Run(params TraceRecord[] events) => DeadlockStream.Run(events);
 
-        detector.Complete(events[^1].TimeMs + Confirm, findings); // the trace runs on long enough to confirm a cycle still open
-        return findings;
-    }
-
-    private static readonly double Confirm = new AnalysisOptions().DeadlockConfirmAfter.TotalMilliseconds;
+    private static readonly double Confirm = DeadlockStream.Confirm;
 }

@@ -38,8 +38,8 @@ public sealed class DeadlockDetector(WaitTracker? waits = null, AnalysisOptions?
     private readonly double _confirmMs = (options ?? new AnalysisOptions()).DeadlockConfirmAfter.TotalMilliseconds;
     private readonly Dictionary<string, int[]> _reported = new();
 
-    /// <summary>Cycles closed and not yet held long enough, with the time each closed.</summary>
-    private readonly Dictionary<string, (int[] Threads, double ClosedMs)> _pending = new();
+    /// <summary>Cycles closed and not yet held long enough: their threads and the finding as it closed.</summary>
+    private readonly Dictionary<string, (int[] Threads, Finding Finding)> _pending = new();
     private readonly List<int> _walkOrder = [];
     private readonly Dictionary<int, int> _walkPosition = new();
     private const int ShortWalk = 16;
@@ -83,13 +83,13 @@ public sealed class DeadlockDetector(WaitTracker? waits = null, AnalysisOptions?
             return; // every record ends here: no copy of an empty set
         }
 
-        foreach ((string key, (int[] threads, double closedMs)) in _pending.ToArray())
+        foreach ((string key, (int[] threads, Finding finding)) in _pending.ToArray())
         {
-            if (nowMs - closedMs >= _confirmMs)
+            if (nowMs - finding.TimeMs >= _confirmMs)
             {
                 _pending.Remove(key);
                 _reported[key] = threads;
-                Report(key, threads, closedMs, sink);
+                sink.Report(finding);
             }
         }
     }
@@ -151,24 +151,10 @@ public sealed class DeadlockDetector(WaitTracker? waits = null, AnalysisOptions?
             return;
         }
 
-        // The cycle closed when its last wait began: independent of the order events from different threads arrive in.
-        double closedMs = double.MinValue;
-        foreach (int thread in threads)
-        {
-            if (_waits.TryGetLockWait(thread, out LockWait wait))
-            {
-                closedMs = Math.Max(closedMs, wait.SinceMs);
-            }
-            else if (_waits.TryGetTaskWaitRunner(thread, out TaskWait task, out _))
-            {
-                closedMs = Math.Max(closedMs, task.SinceMs);
-            }
-        }
-
-        _pending[key] = (threads, closedMs);
+        _pending[key] = (threads, Build(key, threads));
     }
 
-    private void Report(string key, int[] threads, double closedMs, IFindingSink sink)
+    private Finding Build(string key, int[] threads)
     {
         var members = new List<FindingThread>(threads.Length);
         var locks = new List<FindingLock>(threads.Length);
@@ -195,7 +181,9 @@ public sealed class DeadlockDetector(WaitTracker? waits = null, AnalysisOptions?
             details.Add("a thread that blocks on a task waits for the thread running it: make the wait async (await), or do not hold a lock across it");
         }
 
-        sink.Report(new Finding
+        // The cycle closed when its last wait began: independent of the order events from different threads arrive in.
+        double closedMs = members.Max(m => m.SinceMs);
+        return new Finding
         {
             Kind = FindingKinds.Deadlock,
             Severity = Severity.Critical,
@@ -206,7 +194,7 @@ public sealed class DeadlockDetector(WaitTracker? waits = null, AnalysisOptions?
             Locks = locks,
             Details = details,
             Metrics = new Dictionary<string, double> { ["threads"] = threads.Length, ["closedAtMs"] = closedMs },
-        });
+        };
     }
 
     private void RetractCyclesWith(int threadId, IFindingSink sink)

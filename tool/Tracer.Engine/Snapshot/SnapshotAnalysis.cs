@@ -61,8 +61,7 @@ public static class SnapshotAnalysis
     /// <summary>The report of a snapshot on its own (the `snapshot` command): the same merge a trace gets, into an empty analysis.</summary>
     public static TraceReport Report(ProcessSnapshot snapshot, AnalysisOptions? options = null)
     {
-        // The owners were read from the stopped process, not inferred from events: a cycle among them is not stale.
-        var analyzer = new TraceAnalyzer((options ?? new AnalysisOptions()) with { DeadlockConfirmAfter = TimeSpan.Zero });
+        var analyzer = new TraceAnalyzer(options);
         SnapshotMerge.Into(analyzer, snapshot, withinTrace: false);
         return TraceReport.Build(analyzer.Model, analyzer.Findings.Snapshot());
     }
