@@ -8,8 +8,9 @@ public static class TextReportWriter
 {
     private const int MaxFrames = 12;
 
-    // A finding shows the stacks of its largest groups; the JSON report has every thread's stack.
-    private const int MaxStackGroups = 6;
+    // A finding shows the stacks of its largest groups while they fit in this many lines, so a report with a few
+    // findings stays within two screens; the JSON report has every thread's stack.
+    private const int MaxStackLines = 42;
 
     /// <param name="allStacks">Also every thread's snapshot stack, grouped (<see cref="TextStackGroups"/>).</param>
     public static void Write(TraceReport report, TextWriter w, bool allStacks = false)
@@ -76,7 +77,8 @@ public static class TextReportWriter
             }
 
             List<ThreadGroup> withStacks = groups.Where(g => g.First.Frames.Count > 0).ToList();
-            foreach (ThreadGroup g in withStacks.OrderByDescending(g => g.Count).Take(MaxStackGroups).OrderBy(withStacks.IndexOf))
+            List<ThreadGroup> shown = StacksThatFit(withStacks);
+            foreach (ThreadGroup g in shown.OrderBy(withStacks.IndexOf))
             {
                 w.WriteLine(g.Count == 1 ? $"    stack of {g.First.DisplayName}:" : $"    stack of {g.Count} threads ({ThreadGroups.Names(g)}):");
                 foreach (string frame in g.First.Frames.Take(MaxFrames))
@@ -90,13 +92,34 @@ public static class TextReportWriter
                 }
             }
 
-            if (withStacks.Count > MaxStackGroups)
+            if (withStacks.Count > shown.Count)
             {
-                w.WriteLine($"    ... stacks of {withStacks.Count - MaxStackGroups} more groups in the JSON report (--format json)");
+                int more = withStacks.Count - shown.Count;
+                w.WriteLine($"    ... stacks of {more} more {(more == 1 ? "group" : "groups")} in the JSON report (--format json)");
             }
 
             w.WriteLine();
         }
+    }
+
+    /// <summary>The largest groups, biggest first, while their stacks fit in <see cref="MaxStackLines"/> (one stack costs at most 14).</summary>
+    private static List<ThreadGroup> StacksThatFit(List<ThreadGroup> withStacks)
+    {
+        var shown = new List<ThreadGroup>();
+        int lines = 0;
+        foreach (ThreadGroup g in withStacks.OrderByDescending(g => g.Count))
+        {
+            int cost = 1 + Math.Min(g.First.Frames.Count, MaxFrames) + (g.First.Frames.Count > MaxFrames ? 1 : 0);
+            if (lines + cost > MaxStackLines)
+            {
+                break;
+            }
+
+            shown.Add(g);
+            lines += cost;
+        }
+
+        return shown;
     }
 
     private static string Describe(ThreadGroup g, ReportFinding f)
