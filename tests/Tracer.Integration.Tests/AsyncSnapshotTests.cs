@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Tracer.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -12,6 +14,7 @@ namespace Tracer.Integration.Tests;
 public sealed class AsyncSnapshotTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
+    private string[] _notes = []; // the last snapshot's report notes
 
     [Fact]
     public async Task A_SemaphoreSlim_leaked_under_await_is_a_hang_of_its_16_waiters_with_the_faulted_flow()
@@ -23,6 +26,13 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         Assert.Contains("0 of 1 permits free", Summary(hang), StringComparison.Ordinal);
         JsonElement fault = Assert.Single(findings, f => Kind(f) == "task-fault");
         Assert.Contains("InvalidOperationException: request failed before releasing the gate", Summary(fault), StringComparison.Ordinal);
+
+        // The walk of the running heap takes its roots with the target stopped (a running thread's stack roots can
+        // keep the debugging library reading past every budget), and that stop is short.
+        string async = Assert.Single(_notes, n => n.StartsWith("async: ", StringComparison.Ordinal));
+        Match roots = Regex.Match(async, @"its \d+ roots were read with the process stopped for (\d+) ms");
+        Assert.True(roots.Success, async);
+        Assert.InRange(int.Parse(roots.Groups[1].Value, CultureInfo.InvariantCulture), 0, 499);
     }
 
     [Fact]
@@ -226,6 +236,7 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         Assert.True(exit == expectedExit, $"exit {exit}\n{tool.Stdout}\n{tool.Stderr}");
         SnapshotTests.AssertNoDumpLeft(tmp);
         using JsonDocument report = JsonDocument.Parse(tool.Stdout);
+        _notes = [.. report.RootElement.GetProperty("trace").GetProperty("notes").EnumerateArray().Select(n => n.GetString()!)];
         return [.. report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.Clone())];
     }
 }

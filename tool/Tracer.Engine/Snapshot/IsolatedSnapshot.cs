@@ -217,7 +217,8 @@ public static class IsolatedSnapshot
                 stdout.Flush();
                 if (args[5] == ReadAndWalk)
                 {
-                    Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, threads, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs)));
+                    Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, threads, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs),
+                        rootsPause: options.PauseBudget));
                 }
             });
             return 0;
@@ -240,8 +241,9 @@ public static class IsolatedSnapshot
     /// that long each (the retry after a walk of the running heap crashed the debugging library, which a GC moving
     /// objects under it does on a loaded machine; a stopped heap outside a GC does not change).
     /// </summary>
+    /// <param name="rootsPause">How long a look of the running heap may stop the target to read the mark's roots (<see cref="StoppedRoots"/>).</param>
     private static ProcessSnapshot WalkTwice(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan gap, TimeSpan walkTimeout,
-        TimeSpan? frozenFor = null)
+        TimeSpan? frozenFor = null, TimeSpan rootsPause = default)
     {
         if (frozenFor is TimeSpan pause)
         {
@@ -255,7 +257,7 @@ public static class IsolatedSnapshot
         // The target runs again; the walk is a one-off of a process that looks stuck, at the normal priority (niced, it
         // starved behind a loaded machine's work and did not finish).
         ThreadNice.Set(0);
-        AsyncHeap first = Look(target, runtime, threads, walkTimeout);
+        AsyncHeap first = Look(target, runtime, threads, walkTimeout, rootsPause);
         if (gap <= TimeSpan.Zero)
         {
             return threads with { Async = first };
@@ -263,26 +265,29 @@ public static class IsolatedSnapshot
 
         var clock = Stopwatch.StartNew();
         Thread.Sleep(gap); // the time the target had to release a permit, complete a source, write to a channel
-        AsyncHeap second = Look(target, runtime, threads, walkTimeout);
+        AsyncHeap second = Look(target, runtime, threads, walkTimeout, rootsPause);
         return threads with { Async = first, AsyncSecondLook = second, AsyncLookGapMs = clock.Elapsed.TotalMilliseconds };
     }
 
     /// <summary>
     /// One look at the running heap, taken again (up to <see cref="LookAttempts"/> times, within the one look's
     /// <paramref name="walkTimeout"/>) when a GC rewrites memory the debugging library is reading and it throws: a
-    /// collection is over in milliseconds, the next walk meets a still heap.
+    /// collection is over in milliseconds, the next walk meets a still heap. The mark's roots are read first, with the
+    /// target stopped for at most <paramref name="rootsPause"/> (<see cref="StoppedRoots"/>).
     /// </summary>
-    private static AsyncHeap Look(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan walkTimeout)
+    private static AsyncHeap Look(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan walkTimeout, TimeSpan rootsPause)
     {
         var clock = Stopwatch.StartNew();
         for (int attempt = 1; ; attempt++)
         {
-            target.DataReader.FlushCachedData();
-            runtime.FlushCachedData();
             try
             {
+                (IReadOnlyList<HeapRoot>? roots, string rootsNote) = StoppedRoots(target, runtime, threads.ProcessId, rootsPause);
+                target.DataReader.FlushCachedData(); // the walk reads the running target afresh
+                runtime.FlushCachedData();
                 TimeSpan left = walkTimeout - clock.Elapsed;
-                AsyncHeap heap = AsyncHeapWalker.Walk(runtime, threads, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
+                AsyncHeap heap = AsyncHeapWalker.Walk(runtime, threads, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), roots);
+                heap = heap with { Notes = [.. heap.Notes, rootsNote] };
                 return attempt == 1 ? heap : heap with { Notes = [.. heap.Notes, $"the heap changed under {attempt - 1} earlier walk(s) of the running process; this one read it"] };
             }
             catch (Exception ex) when (attempt < LookAttempts && clock.Elapsed < walkTimeout && ex is not OutOfMemoryException)
@@ -290,6 +295,48 @@ public static class IsolatedSnapshot
                 // the next attempt re-reads from fresh caches; the last one's failure goes to the parent as the reason
             }
         }
+    }
+
+    /// <summary>
+    /// The reachability mark's roots, read with every thread of the target stopped outside a GC: walking a running
+    /// thread's stack for its roots, the debugging library can loop past every budget (seen on a loaded machine, 3 walks
+    /// in 4 at 8 busy loops per core); a stopped stack reads in well under a millisecond. Null roots (the mark then reads
+    /// them from the running target, as before) when no stop outside a GC came in <see cref="FrozenAttempts"/> tries or
+    /// the read outlasted <paramref name="budget"/>; the note says which, or how long the target was stopped.
+    /// </summary>
+    private static (IReadOnlyList<HeapRoot>? Roots, string Note) StoppedRoots(DataTarget target, ClrRuntime runtime, int pid, TimeSpan budget)
+    {
+        for (int attempt = 1; attempt <= FrozenAttempts; attempt++)
+        {
+            var pause = Stopwatch.StartNew();
+            ThreadNice.Set(-10); // every slice this thread waits for is pause (root only)
+            try
+            {
+                using ThreadFreezer frozen = ThreadFreezer.Freeze(pid, TimeSpan.FromSeconds(1));
+                target.DataReader.FlushCachedData();
+                runtime.FlushCachedData();
+                if (runtime.Heap.CanWalkHeap)
+                {
+                    using var cut = new CancellationTokenSource(budget);
+                    IReadOnlyList<HeapRoot>? roots = HeapRoots.Read(runtime.Heap, cut.Token);
+                    return roots is null
+                        ? (null, $"the heap's roots did not read within the pause budget of {budget.TotalMilliseconds:0} ms with the process stopped; they were read from it running")
+                        : (roots, $"its {roots.Count} roots were read with the process stopped for {pause.Elapsed.TotalMilliseconds:F0} ms");
+                }
+            }
+            catch (TracerUserException ex)
+            {
+                return (null, $"the heap's roots were read from the running process: {ex.Message.TrimEnd('.')}");
+            }
+            finally
+            {
+                ThreadNice.Set(0);
+            }
+
+            Thread.Sleep(s_frozenRetryGap); // stopped inside a GC: let it finish
+        }
+
+        return (null, $"the process was inside a GC at each of {FrozenAttempts} stops; the heap's roots were read from it running");
     }
 
     /// <summary>One look with every thread of the target stopped, taken when no GC is under way (else the target runs a

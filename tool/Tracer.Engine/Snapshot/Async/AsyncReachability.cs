@@ -17,7 +17,8 @@ internal static class AsyncReachability
 {
     private const int ContextSearchLimit = 50_000;
 
-    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, StuckThreads stuck, CancellationToken budget)
+    /// <param name="roots">The mark's roots (<see cref="HeapRoots"/>); null to read them from <paramref name="heap"/> now.</param>
+    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, StuckThreads stuck, IReadOnlyList<HeapRoot>? roots, CancellationToken budget)
     {
         Dictionary<ulong, List<ulong>> waitersOf = AsyncSubjects.WaitersBySubject(draft);
         var queued = QueuedOnContexts(heap, draft);
@@ -38,20 +39,15 @@ internal static class AsyncReachability
         var stack = new Stack<ulong>();
         var deferred = new Dictionary<int, List<ulong>>(); // a stuck thread's stack roots, pushed if it is released
         var released = new HashSet<int>();
-        foreach (ClrRoot root in heap.EnumerateRoots())
+        foreach (HeapRoot root in roots ?? HeapRoots.Read(heap))
         {
-            if (root.Object.Address == 0)
+            if (root.StackThread != 0 && stuck.IsStuck(root.StackThread))
             {
-                continue;
-            }
-
-            if (root is ClrStackRoot { StackFrame.Thread: ClrThread thread } && stuck.IsStuck((int)thread.OSThreadId))
-            {
-                (deferred.TryGetValue((int)thread.OSThreadId, out List<ulong>? roots) ? roots : deferred[(int)thread.OSThreadId] = []).Add(root.Object.Address);
+                (deferred.TryGetValue(root.StackThread, out List<ulong>? onStack) ? onStack : deferred[root.StackThread] = []).Add(root.Address);
             }
             else
             {
-                stack.Push(root.Object.Address);
+                stack.Push(root.Address);
             }
         }
 
