@@ -27,12 +27,13 @@ public sealed class AsyncSnapshotTests(ITestOutputHelper output)
         JsonElement fault = Assert.Single(findings, f => Kind(f) == "task-fault");
         Assert.Contains("InvalidOperationException: request failed before releasing the gate", Summary(fault), StringComparison.Ordinal);
 
-        // The walk of the running heap takes its roots with the target stopped (a running thread's stack roots can
-        // keep the debugging library reading past every budget), and that stop is short.
+        // The look at the running heap reads the mark's roots with the target stopped (a running thread's stack roots
+        // can keep the debugging library reading past every budget), and that stop keeps to the 400 ms pause budget
+        // (the note's time is taken before the threads are let go: the budget plus the root being read when it fires).
         string async = Assert.Single(_notes, n => n.StartsWith("async: ", StringComparison.Ordinal));
         Match roots = Regex.Match(async, @"its \d+ roots were read with the process stopped for (\d+) ms");
         Assert.True(roots.Success, async);
-        Assert.InRange(int.Parse(roots.Groups[1].Value, CultureInfo.InvariantCulture), 0, 499);
+        Assert.InRange(int.Parse(roots.Groups[1].Value, CultureInfo.InvariantCulture), 0, 450);
     }
 
     [Fact]

@@ -8,8 +8,8 @@ public static class TextReportWriter
 {
     private const int MaxFrames = 12;
 
-    // A finding shows the stacks of its largest groups while they fit in this many lines, so a report with a few
-    // findings stays within two screens; the JSON report has every thread's stack.
+    // A finding shows the stacks of its largest groups while they fit in this many lines (and one more naming the rest),
+    // so a report with a few findings stays within two screens; the JSON report has every thread's stack.
     private const int MaxStackLines = 42;
 
     /// <param name="allStacks">Also every thread's snapshot stack, grouped (<see cref="TextStackGroups"/>).</param>

@@ -272,22 +272,21 @@ public static class IsolatedSnapshot
     /// <summary>
     /// One look at the running heap, taken again (up to <see cref="LookAttempts"/> times, within the one look's
     /// <paramref name="walkTimeout"/>) when a GC rewrites memory the debugging library is reading and it throws: a
-    /// collection is over in milliseconds, the next walk meets a still heap. The mark's roots are read first, with the
-    /// target stopped for at most <paramref name="rootsPause"/> (<see cref="StoppedRoots"/>).
+    /// collection is over in milliseconds, the next walk meets a still heap. The mark's roots are read just before the
+    /// mark with the target stopped for at most <paramref name="rootsPause"/> (<see cref="StoppedRoots"/>).
     /// </summary>
     private static AsyncHeap Look(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan walkTimeout, TimeSpan rootsPause)
     {
         var clock = Stopwatch.StartNew();
         for (int attempt = 1; ; attempt++)
         {
+            target.DataReader.FlushCachedData();
+            runtime.FlushCachedData();
             try
             {
-                (IReadOnlyList<HeapRoot>? roots, string rootsNote) = StoppedRoots(target, runtime, threads.ProcessId, rootsPause);
-                target.DataReader.FlushCachedData(); // the walk reads the running target afresh
-                runtime.FlushCachedData();
                 TimeSpan left = walkTimeout - clock.Elapsed;
-                AsyncHeap heap = AsyncHeapWalker.Walk(runtime, threads, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), roots);
-                heap = heap with { Notes = [.. heap.Notes, rootsNote] };
+                AsyncHeap heap = AsyncHeapWalker.Walk(runtime, threads, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1),
+                    _ => StoppedRoots(target, runtime, threads.ProcessId, rootsPause));
                 return attempt == 1 ? heap : heap with { Notes = [.. heap.Notes, $"the heap changed under {attempt - 1} earlier walk(s) of the running process; this one read it"] };
             }
             catch (Exception ex) when (attempt < LookAttempts && clock.Elapsed < walkTimeout && ex is not OutOfMemoryException)
@@ -299,12 +298,13 @@ public static class IsolatedSnapshot
 
     /// <summary>
     /// The reachability mark's roots, read with every thread of the target stopped outside a GC: walking a running
-    /// thread's stack for its roots, the debugging library can loop past every budget (seen on a loaded machine, 3 walks
-    /// in 4 at 8 busy loops per core); a stopped stack reads in well under a millisecond. Null roots (the mark then reads
-    /// them from the running target, as before) when no stop outside a GC came in <see cref="FrozenAttempts"/> tries or
-    /// the read outlasted <paramref name="budget"/>; the note says which, or how long the target was stopped.
+    /// thread's stack for its roots, the debugging library can loop past every budget (seen on a loaded machine, 3 looks
+    /// in 4 at 8 busy loops beside 2 cores). The stop, counted from its start, is cut at <paramref name="budget"/>. No
+    /// roots (the look then judges nothing, and says why) when the stop outlasts it, when each of
+    /// <see cref="FrozenAttempts"/> stops came inside a GC, or when the target cannot be stopped or read: reading them from
+    /// the running target instead is the read that sticks.
     /// </summary>
-    private static (IReadOnlyList<HeapRoot>? Roots, string Note) StoppedRoots(DataTarget target, ClrRuntime runtime, int pid, TimeSpan budget)
+    private static RootsRead StoppedRoots(DataTarget target, ClrRuntime runtime, int pid, TimeSpan budget)
     {
         for (int attempt = 1; attempt <= FrozenAttempts; attempt++)
         {
@@ -313,20 +313,21 @@ public static class IsolatedSnapshot
             try
             {
                 using ThreadFreezer frozen = ThreadFreezer.Freeze(pid, TimeSpan.FromSeconds(1));
-                target.DataReader.FlushCachedData();
+                target.DataReader.FlushCachedData(); // the stacks moved since the walk began
                 runtime.FlushCachedData();
                 if (runtime.Heap.CanWalkHeap)
                 {
-                    using var cut = new CancellationTokenSource(budget);
+                    TimeSpan left = budget - pause.Elapsed;
+                    using var cut = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
                     IReadOnlyList<HeapRoot>? roots = HeapRoots.Read(runtime.Heap, cut.Token);
                     return roots is null
-                        ? (null, $"the heap's roots did not read within the pause budget of {budget.TotalMilliseconds:0} ms with the process stopped; they were read from it running")
-                        : (roots, $"its {roots.Count} roots were read with the process stopped for {pause.Elapsed.TotalMilliseconds:F0} ms");
+                        ? new RootsRead(null, $"the heap's roots did not read within the pause budget of {budget.TotalMilliseconds:0} ms with the process stopped")
+                        : new RootsRead(roots, $"its {roots.Count} roots were read with the process stopped for {pause.Elapsed.TotalMilliseconds:F0} ms");
                 }
             }
-            catch (TracerUserException ex)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                return (null, $"the heap's roots were read from the running process: {ex.Message.TrimEnd('.')}");
+                return new RootsRead(null, $"the heap's roots could not be read with the process stopped ({FirstLine(ex.Message).TrimEnd('.')})");
             }
             finally
             {
@@ -336,7 +337,7 @@ public static class IsolatedSnapshot
             Thread.Sleep(s_frozenRetryGap); // stopped inside a GC: let it finish
         }
 
-        return (null, $"the process was inside a GC at each of {FrozenAttempts} stops; the heap's roots were read from it running");
+        return new RootsRead(null, $"each of {FrozenAttempts} stops to read the heap's roots came inside a GC");
     }
 
     /// <summary>One look with every thread of the target stopped, taken when no GC is under way (else the target runs a

@@ -26,9 +26,9 @@ public static class AsyncHeapWalker
 
     /// <param name="threads">Threads already read from the same runtime (their frame objects are classified as tasks; the
     /// blocked ones decide which of their stacks the reachability mark defers, <see cref="StuckThreads"/>).</param>
-    /// <param name="roots">The reachability mark's roots, read earlier while the target was stopped (<see cref="HeapRoots"/>);
-    /// null to read them from the heap when the mark starts (a dump, or a target stopped throughout).</param>
-    public static AsyncHeap Walk(ClrRuntime runtime, ProcessSnapshot threads, TimeSpan budget, IReadOnlyList<HeapRoot>? roots = null)
+    /// <param name="readRoots">Reads the reachability mark's roots when it starts (a live look stops the target for it);
+    /// null to read them from the heap as it is (a dump, or a target stopped throughout).</param>
+    public static AsyncHeap Walk(ClrRuntime runtime, ProcessSnapshot threads, TimeSpan budget, Func<ClrHeap, RootsRead>? readRoots = null)
     {
         // A dump holds still: the walk and the mark get the budget each.
         using var walk = new CancellationTokenSource(budget);
@@ -37,7 +37,7 @@ public static class AsyncHeapWalker
         {
             mark.CancelAfter(budget);
             return mark.Token;
-        }, roots);
+        }, readRoots ?? HeapRoots.ReadAsIs);
     }
 
     /// <summary>
@@ -45,10 +45,10 @@ public static class AsyncHeapWalker
     /// say in a note what they left out, and nothing is called an orphan on an unfinished mark.
     /// </summary>
     public static AsyncHeap Walk(ClrRuntime runtime, ProcessSnapshot threads, CancellationToken budget) =>
-        Walk(runtime, threads, budget, () => budget, roots: null);
+        Walk(runtime, threads, budget, () => budget, HeapRoots.ReadAsIs);
 
     private static AsyncHeap Walk(ClrRuntime runtime, ProcessSnapshot threads, CancellationToken budget, Func<CancellationToken> markBudget,
-        IReadOnlyList<HeapRoot>? roots)
+        Func<ClrHeap, RootsRead> readRoots)
     {
         ClrHeap heap = runtime.Heap;
         var notes = new List<string>();
@@ -175,7 +175,7 @@ public static class AsyncHeapWalker
             Faulted = faulted, SyncContexts = contexts, WalkMs = walkMs, ObjectsWalked = walked, Notes = notes,
         };
         var mark = Stopwatch.StartNew();
-        AsyncHeap judged = AsyncReachability.Judge(heap, draft, StuckThreads.From(threads), roots, markBudget());
+        AsyncHeap judged = AsyncReachability.Judge(heap, draft, StuckThreads.From(threads), readRoots, markBudget());
         return judged with { ReachabilityMs = mark.Elapsed.TotalMilliseconds };
     }
 

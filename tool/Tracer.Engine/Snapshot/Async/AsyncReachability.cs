@@ -17,14 +17,26 @@ internal static class AsyncReachability
 {
     private const int ContextSearchLimit = 50_000;
 
-    /// <param name="roots">The mark's roots (<see cref="HeapRoots"/>); null to read them from <paramref name="heap"/> now.</param>
-    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, StuckThreads stuck, IReadOnlyList<HeapRoot>? roots, CancellationToken budget)
+    /// <param name="readRoots">Reads the mark's roots, called only when something waits, just before the mark (<see cref="HeapRoots"/>).</param>
+    public static AsyncHeap Judge(ClrHeap heap, AsyncHeap draft, StuckThreads stuck, Func<ClrHeap, RootsRead> readRoots, CancellationToken budget)
     {
         Dictionary<ulong, List<ulong>> waitersOf = AsyncSubjects.WaitersBySubject(draft);
         var queued = QueuedOnContexts(heap, draft);
         if (waitersOf.Count == 0 && stuck.Count == 0)
         {
             return draft with { Orphans = [], ReachedWaitSubjects = [], QueuedOnContext = queued };
+        }
+
+        RootsRead read = readRoots(heap);
+        List<string> notes = [.. draft.Notes];
+        if (read.Note is not null)
+        {
+            notes.Add(read.Roots is null ? $"{read.Note}: no orphan is claimed" : read.Note);
+        }
+
+        if (read.Roots is not IReadOnlyList<HeapRoot> roots)
+        {
+            return draft with { QueuedOnContext = queued, Notes = notes };
         }
 
         Dictionary<ulong, List<ulong>> awaitingFlow = AsyncSubjects.ResumedBy(draft);
@@ -39,7 +51,7 @@ internal static class AsyncReachability
         var stack = new Stack<ulong>();
         var deferred = new Dictionary<int, List<ulong>>(); // a stuck thread's stack roots, pushed if it is released
         var released = new HashSet<int>();
-        foreach (HeapRoot root in roots ?? HeapRoots.Read(heap))
+        foreach (HeapRoot root in roots)
         {
             if (root.StackThread != 0 && stuck.IsStuck(root.StackThread))
             {
@@ -92,7 +104,7 @@ internal static class AsyncReachability
                 return draft with
                 {
                     QueuedOnContext = queued,
-                    Notes = [.. draft.Notes, $"the search for who can still complete the awaited primitives stopped at its time budget after {clock.Elapsed.TotalMilliseconds:F0} ms ({visited} objects): no orphan is claimed"],
+                    Notes = [.. notes, $"the search for who can still complete the awaited primitives stopped at its time budget after {clock.Elapsed.TotalMilliseconds:F0} ms ({visited} objects): no orphan is claimed"],
                 };
             }
         }
@@ -102,6 +114,7 @@ internal static class AsyncReachability
             Orphans = [.. waitersOf.Keys.Where(s => !marked.Contains(s))],
             ReachedWaitSubjects = [.. stuck.Subjects.Where(marked.Contains)],
             QueuedOnContext = queued,
+            Notes = notes,
         };
     }
 
