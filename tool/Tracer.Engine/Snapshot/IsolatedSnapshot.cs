@@ -206,7 +206,7 @@ public static class IsolatedSnapshot
                 using DataTarget target = DataTarget.AttachToProcess(pid, suspend: false);
                 using ClrRuntime runtime = RuntimeReader.CreateRuntime(target, pid);
                 Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, read, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs),
-                    frozenFor: options.PauseBudget));
+                    options.PauseBudget, frozenFor: options.PauseBudget));
                 return 0;
             }
 
@@ -218,7 +218,7 @@ public static class IsolatedSnapshot
                 if (args[5] == ReadAndWalk)
                 {
                     Save(Path.Combine(dir, "async.json"), WalkTwice(target, runtime, threads, TimeSpan.FromMilliseconds(gapMs), TimeSpan.FromMilliseconds(walkMs),
-                        rootsPause: options.PauseBudget));
+                        options.PauseBudget));
                 }
             });
             return 0;
@@ -243,7 +243,7 @@ public static class IsolatedSnapshot
     /// </summary>
     /// <param name="rootsPause">How long a look of the running heap may stop the target to read the mark's roots (<see cref="StoppedRoots"/>).</param>
     private static ProcessSnapshot WalkTwice(DataTarget target, ClrRuntime runtime, ProcessSnapshot threads, TimeSpan gap, TimeSpan walkTimeout,
-        TimeSpan? frozenFor = null, TimeSpan rootsPause = default)
+        TimeSpan rootsPause, TimeSpan? frozenFor = null)
     {
         if (frozenFor is TimeSpan pause)
         {
